@@ -1,0 +1,36 @@
+"""Public identifiers (``app_…``, ``mer_…``): random, so they can be neither guessed nor counted.
+
+Every object that leaves the server is named by one of these; the integer primary key stays inside.
+"""
+
+import secrets
+import string
+from functools import partial
+
+from django.db import models
+
+ALPHABET = string.ascii_letters + string.digits
+RANDOM_LENGTH = 20  # about 119 bits
+
+
+def new_public_id(prefix: str) -> str:
+    return f"{prefix}_" + "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
+
+
+class PublicIdField(models.CharField):
+    """A unique, immutable public id with a fixed prefix, generated on creation."""
+
+    def __init__(self, prefix: str, **kwargs):
+        self.prefix = prefix
+        kwargs.setdefault("max_length", len(prefix) + 1 + RANDOM_LENGTH)
+        kwargs["unique"] = True
+        kwargs["editable"] = False
+        kwargs["default"] = partial(new_public_id, prefix)  # known before the first save
+        super().__init__(**kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["prefix"] = self.prefix
+        for key in ("unique", "editable", "default"):
+            kwargs.pop(key, None)
+        return name, path, args, kwargs

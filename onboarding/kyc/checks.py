@@ -1,0 +1,104 @@
+"""The checks that need no list data: completeness, identifier validity and ownership structure, plus
+the ``sanctions`` check that records ``not_run`` until screening replaces it (blocking auto-approval)."""
+
+from onboarding import validation
+from onboarding.crypto import mask
+from onboarding.kyc.registry import Check, CheckOutcome, register
+from onboarding.models import Application, Party
+from onboarding.submission import completeness_errors, ownership_errors
+
+
+@register
+class RequiredFieldsCheck(Check):
+    name = "required_fields"
+    reads = ("business", "parties", "bank_account", "stores", "wallets", "agreement")
+    description = "Every section the application needs is filled in."
+
+    def run(self, application: Application) -> CheckOutcome:
+        missing = completeness_errors(application)
+        if missing:
+            return CheckOutcome.failed(missing=sorted(missing))
+        return CheckOutcome.passed()
+
+
+@register
+class TaxIdCheck(Check):
+    name = "tax_id"
+    reads = ("business", "parties")
+    description = "The business tax id is a valid EIN, SSN or ITIN; a sole proprietor's SSN or ITIN is the owner's."
+
+    def run(self, application: Application) -> CheckOutcome:
+        shown = {"tax_id_type": application.tax_id_type, "tax_id": mask(application.tax_id)}
+        messages = validation.tax_id_errors(application.tax_id_type, application.tax_id or "")
+        if messages:
+            return CheckOutcome.failed(**shown, problem=messages[0])
+        if application.tax_id_type in ("ssn", "itin"):
+            owner_indexes = {p.id_number_index for p in application.parties.all() if p.id_number_index}
+            if application.tax_id_index not in owner_indexes:
+                return CheckOutcome.review(**shown, problem="The business uses an SSN or ITIN that is not its owner's.")
+        return CheckOutcome.passed(**shown)
+
+
+@register
+class OwnerIdentifiersCheck(Check):
+    name = "owner_identifiers"
+    reads = ("parties",)
+    description = "Each individual's SSN or ITIN is a valid number."
+
+    def run(self, application: Application) -> CheckOutcome:
+        problems = []
+        for party in application.parties.all():
+            if party.kind != Party.Kind.INDIVIDUAL or not party.id_number:
+                continue
+            messages = validation.tax_id_errors(party.id_number_type, party.id_number)
+            if messages:
+                problems.append({"party": party.public_id, "id_number": mask(party.id_number), "problem": messages[0]})
+        if problems:
+            return CheckOutcome.failed(problems=problems)
+        return CheckOutcome.passed()
+
+
+@register
+class RoutingNumberCheck(Check):
+    name = "routing_number"
+    reads = ("bank_account",)
+    description = "The settlement account has a valid ABA routing number and account number."
+
+    def run(self, application: Application) -> CheckOutcome:
+        account = getattr(application, "bank_account", None)
+        if account is None:
+            return CheckOutcome.failed(problem="No bank account was given.")
+        problems = validation.routing_number_errors(account.routing_number)
+        problems += validation.account_number_errors(account.account_number or "")
+        shown = {"routing_number": account.routing_number, "account_number": mask(account.account_number)}
+        if problems:
+            return CheckOutcome.failed(**shown, problems=problems)
+        return CheckOutcome.passed(**shown)
+
+
+@register
+class OwnershipCheck(Check):
+    name = "ownership"
+    reads = ("business", "parties")
+    description = "Every owner of 25% or more and exactly one control person are listed and identified."
+
+    def run(self, application: Application) -> CheckOutcome:
+        problems = ownership_errors(list(application.parties.all()), application.entity_type)
+        if problems:
+            return CheckOutcome.failed(problems=problems)
+        owners = [p.public_id for p in application.parties.all() if p.ownership_percent >= 25]
+        return CheckOutcome.passed(beneficial_owners=owners)
+
+
+@register
+class SanctionsNotRunCheck(Check):
+    """Stands in the pipeline until sanctions screening replaces it: its not_run outcome keeps every
+    application from automatic approval, so an officer screens each one meanwhile."""
+
+    name = "sanctions"
+    version = "not-run-1"
+    reads = ("business", "parties", "bank_account")
+    description = "Sanctions screening of every party."
+
+    def run(self, application: Application) -> CheckOutcome:
+        return CheckOutcome.not_run(reason="Automated sanctions screening is not enabled; screen manually.")

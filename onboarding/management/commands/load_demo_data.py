@@ -1,0 +1,20 @@
+"""Load the demo data (idempotent) and print how to sign in."""
+
+from django.core.management.base import BaseCommand
+
+from onboarding.demo import DEMO_PARTNER_KEY, DEMO_PASSWORD, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Create the demo merchant, officers, partner and draft application (safe to run again)."
+
+    def handle(self, *args, **options):
+        demo = load_demo_data()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/"))
+        for email, role in demo["users"]:
+            self.stdout.write(f"  {role:<26} {email:<24} password: {DEMO_PASSWORD}")
+        self.stdout.write(f"  Merchant's draft application: {demo['draft'].public_id}")
+        self.stdout.write(
+            f"  Partner {demo['partner'].name} ({demo['partner'].public_id}) test API key: {DEMO_PARTNER_KEY}"
+        )
+        self.stdout.write("  Officers use the admin at http://127.0.0.1:8000/admin/")

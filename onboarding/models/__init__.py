@@ -1,0 +1,46 @@
+"""Onboarding models, by subject."""
+
+from onboarding.models.application import (
+    Application,
+    EntityType,
+    InfoRequest,
+    TaxIdType,
+)
+from onboarding.models.base import Acquirer, Channel, Wallet
+from onboarding.models.checks import CheckResult, Outcome
+from onboarding.models.documents import IDENTITY_DOCUMENT_KINDS, Document, DocumentKind
+from onboarding.models.events import Event
+from onboarding.models.merchant import Merchant, MerchantWallet
+from onboarding.models.parties import (
+    Agreement,
+    BankAccount,
+    Party,
+    Store,
+    WalletRequest,
+)
+from onboarding.models.partner import Partner, PartnerApiKey
+
+__all__ = [
+    "Acquirer",
+    "Agreement",
+    "Application",
+    "BankAccount",
+    "Channel",
+    "CheckResult",
+    "Document",
+    "DocumentKind",
+    "EntityType",
+    "Event",
+    "IDENTITY_DOCUMENT_KINDS",
+    "InfoRequest",
+    "Merchant",
+    "MerchantWallet",
+    "Outcome",
+    "Partner",
+    "PartnerApiKey",
+    "Party",
+    "Store",
+    "TaxIdType",
+    "Wallet",
+    "WalletRequest",
+]

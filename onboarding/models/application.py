@@ -1,0 +1,125 @@
+"""The application: one reviewed request to board (or change) a merchant."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from onboarding.fields import EncryptedCharField
+from onboarding.history import track
+from onboarding.ids import PublicIdField
+from onboarding.models.base import Acquirer, Channel, PostalAddress, Timestamped
+from onboarding.states import AppState
+
+
+class EntityType(models.TextChoices):
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", "Sole proprietorship"
+    SINGLE_MEMBER_LLC = "single_member_llc", "Single-member LLC"
+    MULTI_MEMBER_LLC = "multi_member_llc", "Multi-member LLC"
+    CORPORATION = "corporation", "Corporation"
+    PARTNERSHIP = "partnership", "Partnership"
+    NONPROFIT = "nonprofit", "Non-profit organisation"
+
+
+class TaxIdType(models.TextChoices):
+    EIN = "ein", "EIN"
+    SSN = "ssn", "SSN"
+    ITIN = "itin", "ITIN"
+
+
+@track(exclude=["tax_id"])
+class Application(PostalAddress, Timestamped):
+    public_id = PublicIdField(prefix="app")
+    merchant = models.ForeignKey(
+        "onboarding.Merchant", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    partner = models.ForeignKey(
+        "onboarding.Partner", null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    channel = models.CharField(max_length=3, choices=Channel.choices, default=Channel.WEB)
+    submitted_ip = models.GenericIPAddressField(null=True, blank=True)
+    acquirer = models.CharField(max_length=20, choices=Acquirer.choices, default=Acquirer.STRIPE)
+
+    state = models.CharField(max_length=30, choices=AppState.CHOICES, default=AppState.DRAFT)
+    state_changed_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason_code = models.CharField(max_length=60, blank=True)
+    # Set the first time the application enters in_review: from then on only an officer approves it.
+    has_been_in_review = models.BooleanField(default=False)
+    first_in_review_at = models.DateTimeField(null=True, blank=True)
+    requires_second_approval = models.BooleanField(default=False)
+    first_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    first_approved_at = models.DateTimeField(null=True, blank=True)
+    # Work owed by a worker (states in AppState.PENDING_WORK): the sweeper re-publishes it when due.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    work_attempts = models.PositiveIntegerField(default=0)
+
+    # The business
+    legal_name = models.CharField(max_length=200, blank=True)
+    dba = models.CharField("DBA", max_length=200, blank=True)
+    entity_type = models.CharField(max_length=30, choices=EntityType.choices, blank=True)
+    tax_id_type = models.CharField(max_length=4, choices=TaxIdType.choices, blank=True)
+    tax_id = EncryptedCharField()
+    tax_id_last4 = models.CharField(max_length=4, blank=True)
+    tax_id_index = models.CharField(max_length=64, blank=True, db_index=True)
+    formation_state = models.CharField(max_length=2, blank=True)
+    formation_date = models.DateField(null=True, blank=True)
+    website = models.URLField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    mcc = models.CharField("merchant category code", max_length=4, blank=True)
+    product_description = models.TextField(blank=True)
+    monthly_volume_cents = models.BigIntegerField(null=True, blank=True)
+    average_ticket_cents = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+
+    class Meta:
+        permissions = [
+            ("review_application", "Can review applications and record decisions"),
+            ("second_approve_application", "Can give the second approval on high-risk applications"),
+            ("reveal_personal_data", "Can reveal masked personal data (audited)"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_id_type__in=["", "ein"]) | Q(entity_type="sole_proprietorship"),
+                name="only_sole_proprietors_use_ssn_or_itin",
+            ),
+            models.CheckConstraint(condition=Q(monthly_volume_cents__gte=0), name="volume_not_negative"),
+            models.CheckConstraint(condition=Q(average_ticket_cents__gte=0), name="ticket_not_negative"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name or 'Untitled application'} ({self.public_id})"
+
+    @property
+    def display_name(self) -> str:
+        return self.dba or self.legal_name or "Untitled application"
+
+
+class InfoRequest(models.Model):
+    """An officer's request for information, and the merchant's answer."""
+
+    public_id = PublicIdField(prefix="rfi")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="info_requests")
+    message = models.TextField(help_text="Shown to the merchant and partner")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"], condition=Q(answered_at__isnull=True), name="one_open_info_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Information request {self.public_id}"

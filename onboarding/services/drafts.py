@@ -1,0 +1,398 @@
+"""Creating and editing an application's data (only in ``draft`` and ``info_requested``).
+
+Every section is validated in full before anything is written, and the whole update is written in one
+transaction: bad input gets every message at once, field by field, and never leaves half-written data.
+Collections (parties, stores and their terminals, wallets) are replaced as a whole; items that carry
+their ``public_id`` are updated in place, so their ids stay stable across edits.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from onboarding import crypto, validation
+from onboarding.errors import InvalidTransition, ValidationFailed
+from onboarding.models import (
+    Application,
+    BankAccount,
+    Channel,
+    Party,
+    Store,
+    WalletRequest,
+)
+from onboarding.services.access import ensure_can_act_for
+from onboarding.services.actors import Actor
+from onboarding.services.events import event_record
+from onboarding.states import AppState
+from payments.models import Terminal
+
+ADDRESS_FIELDS = (
+    "address_line1",
+    "address_line2",
+    "address_city",
+    "address_state",
+    "address_postal_code",
+    "address_country",
+)
+BUSINESS_FIELDS = frozenset(
+    {
+        "legal_name",
+        "dba",
+        "entity_type",
+        "tax_id_type",
+        "tax_id",
+        "formation_state",
+        "formation_date",
+        "website",
+        "phone",
+        "mcc",
+        "product_description",
+        "monthly_volume_cents",
+        "average_ticket_cents",
+        *ADDRESS_FIELDS,
+    }
+)
+PARTY_FIELDS = frozenset(
+    {
+        "public_id",
+        "kind",
+        "ownership_percent",
+        "is_control_person",
+        "title",
+        "email",
+        "first_name",
+        "middle_name",
+        "last_name",
+        "date_of_birth",
+        "place_of_birth",
+        "nationalities",
+        "citizenships",
+        "id_number_type",
+        "id_number",
+        "company_name",
+        "company_country",
+        "registration_number",
+        *ADDRESS_FIELDS,
+    }
+)
+BANK_FIELDS = frozenset({"holder_name", "routing_number", "account_number", "account_type"})
+STORE_FIELDS = frozenset({"public_id", "name", "phone", "terminals", *ADDRESS_FIELDS})
+TERMINAL_FIELDS = frozenset({"public_id", "device_type", "label"})
+WALLET_FIELDS = frozenset({"wallet", "channel"})
+
+
+class _Errors(defaultdict):
+    def __init__(self):
+        super().__init__(list)
+
+    def add(self, field: str, messages: list[str] | str) -> None:
+        self[field].extend([messages] if isinstance(messages, str) else messages)
+
+
+def _assign(instance: models.Model, data: dict, allowed: frozenset, prefix: str, errors: _Errors) -> None:
+    for key, value in data.items():
+        if key not in allowed:
+            errors.add(f"{prefix}{key}", "Unknown field.")
+        elif key not in ("public_id", "terminals"):
+            field = instance._meta.get_field(key)
+            text = isinstance(field, (models.CharField, models.TextField)) and not getattr(field, "encrypted", False)
+            setattr(instance, key, "" if value is None and text else value)
+
+
+def _clean(instance: models.Model, prefix: str, errors: _Errors, exclude: tuple[str, ...] = ()) -> None:
+    try:
+        instance.full_clean(exclude=["application", *exclude], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.add(f"{prefix}{field}", messages)
+
+
+def _check_address(instance, prefix: str, errors: _Errors, required_us: bool = False) -> None:
+    country = instance.address_country or "US"
+    errors_for_country = validation.country_errors(country)
+    if errors_for_country:
+        errors.add(f"{prefix}address_country", errors_for_country)
+    elif country == "US":
+        if instance.address_state:
+            errors.add(f"{prefix}address_state", validation.us_state_errors(instance.address_state))
+        if instance.address_postal_code:
+            errors.add(f"{prefix}address_postal_code", validation.zip_errors(instance.address_postal_code))
+    elif required_us:
+        errors.add(f"{prefix}address_country", "This address must be in the United States.")
+
+
+def _set_identifier(
+    instance, *, value_field: str, type_field: str, last4_field: str, index_field: str, prefix: str, errors: _Errors
+) -> None:
+    """Validate and normalise an SSN/ITIN/EIN, and keep its last four digits and its blind index."""
+    value = getattr(instance, value_field)
+    kind = getattr(instance, type_field)
+    if not value:
+        setattr(instance, last4_field, "")
+        setattr(instance, index_field, "")
+        return
+    messages = validation.tax_id_errors(kind, value)
+    if messages:
+        errors.add(f"{prefix}{value_field}" if kind else f"{prefix}{type_field}", messages)
+        return
+    digits = validation.normalise_digits(value)
+    setattr(instance, value_field, digits)
+    setattr(instance, last4_field, digits[-4:])
+    setattr(instance, index_field, crypto.blind_index(kind, digits))
+
+
+def _prepare_business(application: Application, data: dict, errors: _Errors) -> None:
+    _assign(application, data, BUSINESS_FIELDS, "business.", errors)
+    if application.tax_id_type in ("ssn", "itin") and application.entity_type != "sole_proprietorship":
+        errors.add("business.tax_id_type", "Only a sole proprietorship may use an SSN or ITIN as its tax id.")
+    _set_identifier(
+        application,
+        value_field="tax_id",
+        type_field="tax_id_type",
+        last4_field="tax_id_last4",
+        index_field="tax_id_index",
+        prefix="business.",
+        errors=errors,
+    )
+    if application.formation_state:
+        errors.add("business.formation_state", validation.us_state_errors(application.formation_state))
+    if application.mcc:
+        errors.add("business.mcc", validation.mcc_errors(application.mcc))
+    for field in ("monthly_volume_cents", "average_ticket_cents"):
+        value = getattr(application, field)
+        if value not in (None, "") and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            errors.add(f"business.{field}", "Enter a whole, non-negative number of cents.")
+    _check_address(application, "business.", errors, required_us=True)
+    _clean(application, "business.", errors, exclude=("merchant", "partner", "applicant", "first_approver"))
+
+
+def _prepare_party(party: Party, data: dict, prefix: str, errors: _Errors) -> None:
+    _assign(party, data, PARTY_FIELDS, prefix, errors)
+    try:
+        party.ownership_percent = Decimal(str(party.ownership_percent or 0))
+        if not Decimal(0) <= party.ownership_percent <= Decimal(100):
+            errors.add(f"{prefix}ownership_percent", "Ownership is a percentage between 0 and 100.")
+    except InvalidOperation:
+        errors.add(f"{prefix}ownership_percent", "Enter ownership as a number, for example 25 or 12.5.")
+        party.ownership_percent = Decimal(0)
+    if party.kind == Party.Kind.COMPANY:
+        if party.is_control_person:
+            errors.add(f"{prefix}is_control_person", "The control person must be an individual.")
+        if party.company_country:
+            errors.add(f"{prefix}company_country", validation.country_errors(party.company_country))
+    else:
+        _set_identifier(
+            party,
+            value_field="id_number",
+            type_field="id_number_type",
+            last4_field="id_number_last4",
+            index_field="id_number_index",
+            prefix=prefix,
+            errors=errors,
+        )
+        dob = party.date_of_birth
+        if isinstance(dob, str) and dob:
+            try:
+                party.date_of_birth = dob = date.fromisoformat(dob)
+            except ValueError:
+                errors.add(f"{prefix}date_of_birth", "Enter a valid date (YYYY-MM-DD).")
+                dob = None
+        if isinstance(dob, date) and dob >= date.today():
+            errors.add(f"{prefix}date_of_birth", "The date of birth must be in the past.")
+        for field in ("nationalities", "citizenships"):
+            codes = getattr(party, field) or []
+            if not isinstance(codes, list) or any(validation.country_errors(code) for code in codes):
+                errors.add(f"{prefix}{field}", "Give a list of two-letter ISO country codes.")
+    _check_address(party, prefix, errors)
+    _clean(party, prefix, errors, exclude=("id_number", "date_of_birth"))
+
+
+def _prepare_bank_account(account: BankAccount, data: dict, errors: _Errors) -> None:
+    _assign(account, data, BANK_FIELDS, "bank_account.", errors)
+    if account.routing_number:
+        account.routing_number = validation.normalise_digits(account.routing_number)
+        errors.add("bank_account.routing_number", validation.routing_number_errors(account.routing_number))
+    if account.account_number:
+        messages = validation.account_number_errors(account.account_number)
+        errors.add("bank_account.account_number", messages)
+        if not messages:
+            account.account_number = validation.normalise_digits(account.account_number)
+    account.account_last4 = crypto.last4(account.account_number)
+    both = account.routing_number and account.account_number
+    account.account_index = crypto.bank_account_index(account.routing_number, account.account_number) if both else ""
+    _clean(account, "bank_account.", errors, exclude=("account_number",))
+
+
+def _existing(queryset, items: list[dict], prefix: str, errors: _Errors) -> dict[str, models.Model]:
+    by_id = {obj.public_id: obj for obj in queryset}
+    for index, item in enumerate(items):
+        public_id = item.get("public_id")
+        if public_id and public_id not in by_id:
+            errors.add(f"{prefix}[{index}].public_id", "No such item on this application.")
+    return by_id
+
+
+def _prepare_parties(application: Application, items: list[dict], errors: _Errors) -> list[Party]:
+    existing = _existing(Party.objects.filter(application_id=application.pk), items, "parties", errors)
+    parties = []
+    for index, item in enumerate(items):
+        party = existing.get(item.get("public_id")) or Party(application=application)
+        party.position = index
+        _prepare_party(party, item, f"parties[{index}].", errors)
+        parties.append(party)
+    if sum(1 for party in parties if party.is_control_person) > 1:
+        errors.add("parties", "Name exactly one control person.")
+    if sum(party.ownership_percent for party in parties) > 100:
+        errors.add("parties", "Ownership percentages add up to more than 100.")
+    return parties
+
+
+def _prepare_stores(application: Application, items: list[dict], errors: _Errors):
+    existing = _existing(Store.objects.filter(application_id=application.pk), items, "stores", errors)
+    stores = []
+    for index, item in enumerate(items):
+        prefix = f"stores[{index}]."
+        store = existing.get(item.get("public_id")) or Store(application=application)
+        store.position = index
+        _assign(store, item, STORE_FIELDS, prefix, errors)
+        _check_address(store, prefix, errors, required_us=True)
+        _clean(store, prefix, errors)
+        terminal_items = item.get("terminals") or []
+        known = {t.public_id: t for t in store.terminals.all()} if store.pk else {}
+        terminals = []
+        for t_index, t_item in enumerate(terminal_items):
+            t_prefix = f"{prefix}terminals[{t_index}]."
+            terminal = known.get(t_item.get("public_id")) or Terminal()
+            if t_item.get("public_id") and t_item["public_id"] not in known:
+                errors.add(f"{t_prefix}public_id", "No such terminal at this store.")
+            _assign(terminal, t_item, TERMINAL_FIELDS, t_prefix, errors)
+            _clean(terminal, t_prefix, errors, exclude=("store",))
+            terminals.append(terminal)
+        stores.append((store, terminals))
+    return stores
+
+
+def _prepare_wallets(items: list[dict], errors: _Errors) -> list[WalletRequest]:
+    requests, seen = [], set()
+    for index, item in enumerate(items):
+        prefix = f"wallets[{index}]."
+        request = WalletRequest()
+        _assign(request, item, WALLET_FIELDS, prefix, errors)
+        _clean(request, prefix, errors, exclude=("eligibility", "eligibility_reason"))
+        if (request.wallet, request.channel) in seen:
+            errors.add(f"{prefix}wallet", "This wallet is requested twice.")
+        seen.add((request.wallet, request.channel))
+        requests.append(request)
+    return requests
+
+
+def _save_collection(queryset, keep: list[models.Model]) -> None:
+    queryset.exclude(pk__in=[obj.pk for obj in keep if obj.pk]).delete()
+    for obj in keep:
+        obj.save()
+
+
+def _write(application, *, business, parties, bank_account, stores, wallets) -> None:
+    """Validate every section given, then write them all, or raise ValidationFailed and write nothing."""
+    errors = _Errors()
+    if business is not None:
+        _prepare_business(application, business, errors)
+    party_rows = _prepare_parties(application, parties, errors) if parties is not None else None
+    account = None
+    if bank_account is not None:
+        account = BankAccount.objects.filter(application=application).first() if application.pk else None
+        account = account or BankAccount(application=application)
+        _prepare_bank_account(account, bank_account, errors)
+    store_rows = _prepare_stores(application, stores, errors) if stores is not None else None
+    wallet_rows = _prepare_wallets(wallets, errors) if wallets is not None else None
+    errors = {field: messages for field, messages in errors.items() if messages}
+    if errors:
+        raise ValidationFailed("Please correct the errors below.", fields=errors)
+
+    application.save()
+    if party_rows is not None:
+        # Clear the control-person flag first so that moving it between parties never trips the constraint.
+        application.parties.filter(is_control_person=True).update(is_control_person=False)
+        _save_collection(application.parties.all(), party_rows)
+    if account is not None:
+        account.application = application
+        account.save()
+    if store_rows is not None:
+        _save_collection(application.stores.all(), [store for store, _ in store_rows])
+        for store, terminals in store_rows:
+            for terminal in terminals:
+                terminal.store = store
+            _save_collection(Terminal.objects.filter(store=store), terminals)
+    if wallet_rows is not None:
+        application.wallet_requests.all().delete()
+        for request in wallet_rows:
+            request.application = application
+            request.save()
+
+
+def application_create_draft(
+    *,
+    actor: Actor,
+    channel: str = Channel.WEB,
+    business: dict | None = None,
+    parties: list[dict] | None = None,
+    bank_account: dict | None = None,
+    stores: list[dict] | None = None,
+    wallets: list[dict] | None = None,
+) -> Application:
+    """Start an application for a merchant user (web) or a partner (API)."""
+    application = Application(
+        channel=channel,
+        state=AppState.DRAFT,
+        applicant=actor.user if actor.kind == "user" else None,
+        partner=actor.partner if actor.kind == "partner" else None,
+    )
+    with transaction.atomic():
+        _write(
+            application,
+            business=business or {},
+            parties=parties,
+            bank_account=bank_account,
+            stores=stores,
+            wallets=wallets,
+        )
+        event_record(actor=actor, subject=application, action="created", to_state=AppState.DRAFT)
+    return application
+
+
+def application_update_draft(
+    *,
+    application: Application,
+    actor: Actor,
+    business: dict | None = None,
+    parties: list[dict] | None = None,
+    bank_account: dict | None = None,
+    stores: list[dict] | None = None,
+    wallets: list[dict] | None = None,
+) -> Application:
+    """Change an application's data. Sections left out (None) are not touched."""
+    ensure_can_act_for(application, actor)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state not in AppState.EDITABLE:
+            raise InvalidTransition(
+                f"The application can no longer be changed (it is {locked.get_state_display().lower()})."
+            )
+        _write(locked, business=business, parties=parties, bank_account=bank_account, stores=stores, wallets=wallets)
+        changed = [
+            name
+            for name, value in (
+                ("business", business),
+                ("parties", parties),
+                ("bank_account", bank_account),
+                ("stores", stores),
+                ("wallets", wallets),
+            )
+            if value is not None
+        ]
+        event_record(actor=actor, subject=locked, action="updated", details={"sections": changed})
+    application.refresh_from_db()
+    return application

@@ -1,0 +1,122 @@
+"""The merchant's life with us: onboarding → active → suspended → active | closed."""
+
+from django.db import IntegrityError, transaction
+
+from onboarding.errors import DomainError
+from onboarding.models import Application, Merchant, MerchantWallet
+from onboarding.services.actors import REVIEW_PERM, Actor
+from onboarding.services.events import event_record
+from onboarding.statemachine import apply_transition
+from onboarding.states import MERCHANT_MACHINE, AppState, MerchantState
+
+
+def merchant_create_for(*, application: Application, actor: Actor) -> Merchant:
+    """The merchant an application's submission creates (its first application)."""
+    merchant = Merchant.objects.create(
+        legal_name=application.legal_name,
+        dba=application.dba,
+        tax_id_type=application.tax_id_type,
+        tax_id=application.tax_id,
+        tax_id_last4=application.tax_id_last4,
+        tax_id_index=application.tax_id_index,
+        acquirer=application.acquirer,
+        partner=application.partner,
+    )
+    if application.applicant_id:
+        merchant.users.add(application.applicant_id)
+    for wallet in sorted({request.wallet for request in application.wallet_requests.all()}):
+        MerchantWallet.objects.create(merchant=merchant, wallet=wallet)
+    event_record(
+        actor=actor, subject=merchant, action="created", application=application, to_state=MerchantState.ONBOARDING
+    )
+    return merchant
+
+
+def _move(
+    merchant: Merchant,
+    *,
+    target: str,
+    actor: Actor,
+    action: str,
+    reason_code: str,
+    note: str = "",
+    updates: dict | None = None,
+) -> None:
+    def record(instance: Merchant, source: str) -> None:
+        event_record(
+            actor=actor,
+            subject=instance,
+            action=action,
+            from_state=source,
+            to_state=target,
+            reason_code=reason_code,
+            shared=True,
+        )
+        if note:
+            event_record(actor=actor, subject=instance, action="note", details={"note": note})
+
+    try:
+        with transaction.atomic():
+            apply_transition(merchant, machine=MERCHANT_MACHINE, target=target, on_applied=record, updates=updates)
+    except IntegrityError as exc:
+        raise DomainError(
+            "Another live merchant already has this tax id; review the two before activating this one.",
+            code="duplicate_live_merchant",
+        ) from exc
+
+
+def merchant_activate(*, merchant: Merchant, actor: Actor, application: Application | None = None) -> None:
+    """Go live (from onboarding, once boarded) or lift a suspension."""
+    updates = {"current_application": application} if application is not None else None
+    _move(
+        merchant,
+        target=MerchantState.ACTIVE,
+        actor=actor,
+        action="activated",
+        reason_code="merchant_active",
+        updates=updates,
+    )
+
+
+def merchant_suspend(*, merchant: Merchant, actor: Actor, reason: str) -> None:
+    if not actor.is_system:
+        actor.require_perm(REVIEW_PERM, "suspend a merchant")
+    _move(
+        merchant,
+        target=MerchantState.SUSPENDED,
+        actor=actor,
+        action="suspended",
+        reason_code="merchant_suspended",
+        note=reason,
+    )
+
+
+def merchant_reactivate(*, merchant: Merchant, actor: Actor, reason: str) -> None:
+    actor.require_perm(REVIEW_PERM, "reactivate a merchant")
+    _move(
+        merchant,
+        target=MerchantState.ACTIVE,
+        actor=actor,
+        action="reactivated",
+        reason_code="merchant_active",
+        note=reason,
+    )
+
+
+def merchant_close(*, merchant: Merchant, actor: Actor, reason: str) -> None:
+    if not actor.is_system:
+        actor.require_perm(REVIEW_PERM, "close a merchant")
+    _move(
+        merchant, target=MerchantState.CLOSED, actor=actor, action="closed", reason_code="merchant_closed", note=reason
+    )
+
+
+def merchant_close_if_abandoned(*, merchant: Merchant | None, actor: Actor) -> None:
+    """A merchant still onboarding whose every application ended without boarding is closed."""
+    if merchant is None or merchant.state != MerchantState.ONBOARDING:
+        return
+    if merchant.applications.exclude(state__in=AppState.FINAL).exists():
+        return
+    if merchant.applications.filter(state=AppState.BOARDED).exists():
+        return
+    merchant_close(merchant=merchant, actor=actor, reason="No application of this merchant remains open.")

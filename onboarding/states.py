@@ -1,0 +1,86 @@
+"""The state tables of applications and merchants (terminals: payments.states)."""
+
+from onboarding.statemachine import StateMachine
+
+
+class AppState:
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SCREENING = "screening"
+    IN_REVIEW = "in_review"
+    INFO_REQUESTED = "info_requested"
+    AWAITING_SECOND_APPROVAL = "awaiting_second_approval"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+    BOARDING = "boarding"
+    BOARDED = "boarded"
+    BOARDING_FAILED = "boarding_failed"
+
+    CHOICES = [
+        (DRAFT, "Draft"),
+        (SUBMITTED, "Submitted"),
+        (SCREENING, "Screening"),
+        (IN_REVIEW, "In review"),
+        (INFO_REQUESTED, "Information requested"),
+        (AWAITING_SECOND_APPROVAL, "Awaiting second approval"),
+        (APPROVED, "Approved"),
+        (DECLINED, "Declined"),
+        (WITHDRAWN, "Withdrawn"),
+        (EXPIRED, "Expired"),
+        (BOARDING, "Boarding"),
+        (BOARDED, "Boarded"),
+        (BOARDING_FAILED, "Boarding failed"),
+    ]
+
+    # The merchant (or partner) may change the application's data only in these states.
+    EDITABLE = frozenset({DRAFT, INFO_REQUESTED})
+    # States in which work is owed by a worker; the sweeper re-publishes it when overdue.
+    PENDING_WORK = frozenset({SUBMITTED, SCREENING, BOARDING})
+    FINAL = frozenset({BOARDED, DECLINED, WITHDRAWN, EXPIRED})
+
+
+S = AppState
+APPLICATION_MACHINE = StateMachine(
+    name="application",
+    transitions={
+        S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+        S.SUBMITTED: frozenset({S.SCREENING, S.WITHDRAWN}),
+        S.SCREENING: frozenset({S.APPROVED, S.IN_REVIEW, S.DECLINED, S.WITHDRAWN}),
+        S.IN_REVIEW: frozenset(
+            {S.APPROVED, S.DECLINED, S.INFO_REQUESTED, S.AWAITING_SECOND_APPROVAL, S.SCREENING, S.WITHDRAWN}
+        ),
+        S.AWAITING_SECOND_APPROVAL: frozenset({S.APPROVED, S.IN_REVIEW, S.DECLINED, S.WITHDRAWN}),
+        S.INFO_REQUESTED: frozenset({S.IN_REVIEW, S.EXPIRED, S.WITHDRAWN}),
+        # approved | boarding | boarding_failed → in_review: a new sanctions hit (or the acquirer needs more)
+        S.APPROVED: frozenset({S.BOARDING, S.IN_REVIEW}),
+        S.BOARDING: frozenset({S.BOARDED, S.IN_REVIEW, S.BOARDING_FAILED}),
+        S.BOARDING_FAILED: frozenset({S.BOARDING, S.DECLINED, S.IN_REVIEW}),
+        S.BOARDED: frozenset(),
+        S.DECLINED: frozenset(),
+        S.WITHDRAWN: frozenset(),
+        S.EXPIRED: frozenset(),
+    },
+)
+
+
+class MerchantState:
+    ONBOARDING = "onboarding"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+    CHOICES = [(ONBOARDING, "Onboarding"), (ACTIVE, "Active"), (SUSPENDED, "Suspended"), (CLOSED, "Closed")]
+    LIVE = frozenset({ACTIVE, SUSPENDED})
+
+
+M = MerchantState
+MERCHANT_MACHINE = StateMachine(
+    name="merchant",
+    transitions={
+        M.ONBOARDING: frozenset({M.ACTIVE, M.CLOSED}),
+        M.ACTIVE: frozenset({M.SUSPENDED, M.CLOSED}),
+        M.SUSPENDED: frozenset({M.ACTIVE, M.CLOSED}),
+        M.CLOSED: frozenset(),
+    },
+)

@@ -1,0 +1,88 @@
+"""What a complete application holds: the rules the submit service and the ``required_fields`` and
+``owners`` checks share, so a form, the API and the pipeline all give the same answer."""
+
+from decimal import Decimal
+
+from onboarding.models import Application, Party, WalletRequest
+from onboarding.validation import BENEFICIAL_OWNER_PERCENT
+
+REQUIRED = "This field is required."
+BUSINESS_REQUIRED = (
+    "legal_name",
+    "entity_type",
+    "tax_id_type",
+    "tax_id",
+    "formation_state",
+    "formation_date",
+    "phone",
+    "mcc",
+    "product_description",
+    "monthly_volume_cents",
+    "average_ticket_cents",
+    "address_line1",
+    "address_city",
+    "address_state",
+    "address_postal_code",
+)
+INDIVIDUAL_REQUIRED = ("first_name", "last_name", "date_of_birth", "address_line1", "address_city", "address_country")
+IDENTIFIED_REQUIRED = ("id_number_type", "id_number")
+COMPANY_REQUIRED = ("company_name", "company_country")
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or value == []
+
+
+def ownership_errors(parties: list[Party], entity_type: str) -> dict[str, list[str]]:
+    """Owners of 25% or more and exactly one control person, fully identified."""
+    errors: dict[str, list[str]] = {}
+    if not parties:
+        return {"parties": ["List the owners of 25% or more and the control person."]}
+    control = [party for party in parties if party.is_control_person]
+    if len(control) != 1:
+        errors["parties"] = ["Name exactly one control person (an individual with significant control)."]
+    elif not control[0].title:
+        errors[f"parties[{parties.index(control[0])}].title"] = ["Give the control person's title."]
+    total = sum((party.ownership_percent for party in parties), Decimal(0))
+    if total > 100:
+        errors.setdefault("parties", []).append("Ownership percentages add up to more than 100.")
+    if entity_type == "sole_proprietorship":
+        owners = [party for party in parties if party.ownership_percent > 0]
+        if len(owners) != 1 or owners[0].ownership_percent != 100 or owners[0].kind != Party.Kind.INDIVIDUAL:
+            errors.setdefault("parties", []).append("A sole proprietorship has one individual owner with 100%.")
+    for index, party in enumerate(parties):
+        must_identify = party.is_control_person or party.ownership_percent >= BENEFICIAL_OWNER_PERCENT
+        if party.kind == Party.Kind.COMPANY:
+            required = COMPANY_REQUIRED
+        else:
+            required = INDIVIDUAL_REQUIRED + (IDENTIFIED_REQUIRED if must_identify else ())
+        for field in required:
+            if _blank(getattr(party, field)):
+                errors[f"parties[{index}].{field}"] = [REQUIRED]
+    return errors
+
+
+def completeness_errors(application: Application) -> dict[str, list[str]]:
+    """Every missing piece, field by field; empty when the application can be submitted."""
+    errors: dict[str, list[str]] = {}
+    for field in BUSINESS_REQUIRED:
+        if _blank(getattr(application, field)):
+            errors[f"business.{field}"] = [REQUIRED]
+    errors.update(ownership_errors(list(application.parties.all()), application.entity_type))
+    account = getattr(application, "bank_account", None)
+    for field in ("holder_name", "routing_number", "account_number"):
+        if account is None or _blank(getattr(account, field)):
+            errors[f"bank_account.{field}"] = [REQUIRED]
+    wallets = list(application.wallet_requests.all())
+    if not wallets:
+        errors["wallets"] = ["Choose at least one wallet."]
+    if any(w.channel == WalletRequest.Channel.IN_STORE for w in wallets):
+        stores = list(application.stores.prefetch_related("terminals"))
+        if not stores:
+            errors["stores"] = ["Add the store where customers will pay in person."]
+        for index, store in enumerate(stores):
+            if not store.terminals.all():
+                errors[f"stores[{index}].terminals"] = ["Choose at least one terminal for this store."]
+    if not hasattr(application, "agreement"):
+        errors["agreement"] = ["Sign the merchant agreement."]
+    return errors

@@ -1,0 +1,5 @@
+"""The onboarding portal project: settings, URLs, Celery app."""
+
+from portal.celery import app as celery_app
+
+__all__ = ("celery_app",)

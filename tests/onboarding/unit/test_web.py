@@ -1,0 +1,81 @@
+"""The merchant's pages, /healthz and the demo data, through Django's test client."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from onboarding.demo import DEMO_PASSWORD, load_demo_data
+from onboarding.models import Application, Merchant, Partner, PartnerApiKey
+from tests.factories import UserFactory, draft_application
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_loads_twice_without_duplicates():
+    from django.contrib.auth import get_user_model
+
+    load_demo_data()
+    counts = [
+        get_user_model().objects.count(),
+        Application.objects.count(),
+        Partner.objects.count(),
+        PartnerApiKey.objects.count(),
+        Merchant.objects.count(),
+    ]
+    call_command("load_demo_data", stdout=io.StringIO())
+    assert [
+        get_user_model().objects.count(),
+        Application.objects.count(),
+        Partner.objects.count(),
+        PartnerApiKey.objects.count(),
+        Merchant.objects.count(),
+    ] == counts
+    assert counts[:4] == [5, 1, 1, 1]
+    officer = get_user_model().objects.get(username="senior@example.com")
+    assert officer.has_perm("onboarding.second_approve_application") and officer.is_staff
+
+
+def test_the_demo_merchant_signs_in_and_sees_the_draft(client):
+    load_demo_data()
+    response = client.post(reverse("login"), {"username": "merchant@example.com", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    home = client.get(reverse("merchant-home"))
+    assert b"Golden Gate Tea House" in home.content and b"Draft" in home.content
+    draft = Application.objects.get()
+    detail = client.get(reverse("application-detail", args=[draft.public_id]))
+    body = detail.content.decode()
+    assert "•••• 5283" in body and "94-3175283" not in body and "943175283" not in body
+    assert "•••• 6789" in body and "000123456789" not in body
+
+
+def test_pages_need_a_login_and_show_only_ones_own_applications(client):
+    assert client.get(reverse("merchant-home")).status_code == 302
+    application = draft_application()
+    client.force_login(UserFactory())
+    assert client.get(reverse("application-detail", args=[application.public_id])).status_code == 404
+    assert application.public_id.encode() not in client.get(reverse("merchant-home")).content
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["components"]["database"]["status"] == "ok"
+    assert body["components"]["broker"]["status"] == "ok"
+
+
+def test_healthz_is_not_200_when_the_broker_is_down(client):
+    from portal.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    assert response.json()["components"]["broker"]["status"] == "down"
+    assert response.json()["components"]["database"]["status"] == "ok"
