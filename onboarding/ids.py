@@ -23,14 +23,20 @@ class PublicIdField(models.CharField):
     def __init__(self, prefix: str, **kwargs):
         self.prefix = prefix
         kwargs.setdefault("max_length", len(prefix) + 1 + RANDOM_LENGTH)
-        kwargs["unique"] = True
-        kwargs["editable"] = False
-        kwargs["default"] = partial(new_public_id, prefix)  # known before the first save
+        kwargs.setdefault("unique", True)  # history tables copy the field without it
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", partial(new_public_id, prefix))  # known before the first save
         super().__init__(**kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["prefix"] = self.prefix
-        for key in ("unique", "editable", "default"):
-            kwargs.pop(key, None)
+        # Our defaults differ from Field's: spell out only what departs from ours.
+        kwargs.pop("default", None)
+        kwargs.pop("unique", None)
+        kwargs.pop("editable", None)
+        if not self.unique:
+            kwargs["unique"] = False
+        if self.editable:
+            kwargs["editable"] = True
         return name, path, args, kwargs

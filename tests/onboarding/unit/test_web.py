@@ -68,14 +68,10 @@ def test_healthz_reports_database_and_broker(client):
 
 
 def test_healthz_is_not_200_when_the_broker_is_down(client):
-    from portal.celery import app
+    from tests.live import free_port, publishing_to
 
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
-    try:
+    with publishing_to(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
         response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
     assert response.status_code == 503
     assert response.json()["components"]["broker"]["status"] == "down"
     assert response.json()["components"]["database"]["status"] == "ok"
