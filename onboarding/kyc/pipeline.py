@@ -90,7 +90,7 @@ def application_advance(*, public_id: str) -> str:
         return ""
     try:
         if application.state == AppState.SUBMITTED:
-            app_services.application_start_screening(application=application, actor=PIPELINE)
+            app_services.application_start_screening(application=application, actor=PIPELINE, publish=False)
         if application.state == AppState.SCREENING:
             results = run_checks(application)
             decision = decision_function()(application, results)

@@ -79,9 +79,14 @@ def application_withdraw(*, application: Application, actor: Actor, reason: str 
         merchant_close_if_abandoned(merchant=application.merchant, actor=Actor.system("onboarding"))
 
 
-def application_start_screening(*, application: Application, actor: Actor) -> None:
+def application_start_screening(*, application: Application, actor: Actor, publish: bool = True) -> None:
     application_transition(
-        application, target=AppState.SCREENING, actor=actor, action="screening_started", reason_code="under_review"
+        application,
+        target=AppState.SCREENING,
+        actor=actor,
+        action="screening_started",
+        reason_code="under_review",
+        publish=publish,
     )
 
 

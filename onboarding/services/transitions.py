@@ -29,11 +29,14 @@ def application_transition(
     shared: bool = True,
     updates: dict | None = None,
     guard: Callable[[Application], None] | None = None,
+    publish: bool = True,
 ) -> str:
     """Move the application to ``target`` and write its event; returns the state it left.
 
     The shared event carries only the neutral reason code; details go to the event only when the event
     is internal (``shared=False``), and services record internal details in a separate event otherwise.
+    ``publish=False`` is for a worker that carries on with the work itself: the due time is still set,
+    so the sweeper takes over if that worker dies.
     """
     updates = dict(updates or {})
     now = timezone.now()
@@ -62,7 +65,7 @@ def application_transition(
             details=details if not shared else None,
             shared=shared,
         )
-        if target in AppState.PENDING_WORK:
+        if target in AppState.PENDING_WORK and publish:
             publish_on_commit(instance)
 
     return apply_transition(
