@@ -102,3 +102,62 @@ class SanctionsNotRunCheck(Check):
 
     def run(self, application: Application) -> CheckOutcome:
         return CheckOutcome.not_run(reason="Automated sanctions screening is not enabled; screen manually.")
+
+
+@register
+class DuplicatesCheck(Check):
+    """The same tax id, SSN/ITIN or bank account elsewhere, found through the blind indexes (nothing is
+    decrypted). A second application with a live merchant's tax id is not refused: it goes to review,
+    with the link. Matches within the same merchant are listed but do not need review."""
+
+    name = "duplicates"
+    reads = ("business", "parties", "bank_account")
+    description = "Tax id, SSN/ITIN and bank account not used by another applicant or merchant."
+
+    def extra_inputs(self, application: Application) -> dict:
+        # Another applicant appearing changes the outcome without this application changing.
+        return {"matches": [sorted(match.items()) for match in find_duplicates(application)]}
+
+    def run(self, application: Application) -> CheckOutcome:
+        matches = find_duplicates(application)
+        elsewhere = [m for m in matches if not m["same_merchant"]]
+        if elsewhere:
+            return CheckOutcome.review(matches=matches)
+        return CheckOutcome.passed(matches=matches)
+
+
+def find_duplicates(application: Application) -> list[dict]:
+    from onboarding.models import BankAccount, Merchant
+
+    others = Application.objects.exclude(pk=application.pk).select_related("merchant")
+    own_merchant = application.merchant_id
+    person_indexes = {p.id_number_index for p in application.parties.all() if p.id_number_index}
+    identity = person_indexes | ({application.tax_id_index} if application.tax_id_index else set())
+    found: dict[tuple, dict] = {}
+
+    def add(kind: str, other: Application | None = None, merchant=None) -> None:
+        target = merchant or other
+        merchant_id = merchant.pk if merchant else other.merchant_id
+        key = (kind, target.public_id)
+        found[key] = {
+            "kind": kind,
+            "other": target.public_id,
+            "other_state": target.state,
+            "same_merchant": bool(own_merchant) and merchant_id == own_merchant,
+        }
+
+    if application.tax_id_index:
+        for other in others.filter(tax_id_index=application.tax_id_index):
+            add("tax_id", other)
+        for merchant in Merchant.objects.filter(tax_id_index=application.tax_id_index):
+            add("tax_id", merchant=merchant)
+    if identity:
+        for party in Party.objects.filter(id_number_index__in=identity).exclude(application=application):
+            add("person_id_number", party.application)
+        for other in others.filter(tax_id_index__in=person_indexes):
+            add("person_id_number", other)
+    account = getattr(application, "bank_account", None)
+    if account is not None and account.account_index:
+        for other in BankAccount.objects.filter(account_index=account.account_index).exclude(application=application):
+            add("bank_account", other.application)
+    return sorted(found.values(), key=lambda m: (m["kind"], m["other"]))

@@ -18,6 +18,7 @@ from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import REVIEW_PERM, SECOND_APPROVAL_PERM, Actor
 from onboarding.services.events import event_record
 from onboarding.services.merchants import (
+    merchant_adopt_parties,
     merchant_close_if_abandoned,
     merchant_create_for,
 )
@@ -173,6 +174,8 @@ def application_approve(*, application: Application, actor: Actor, note: str = "
             guard=guard,
             updates=updates,
         )
+        if target == AppState.APPROVED:
+            merchant_adopt_parties(application=application)
         _note(application, actor, "officer_note", note=note)
     return target
 
@@ -181,6 +184,11 @@ def application_auto_approve(*, application: Application, actor: Actor, reasons:
     """The decision policy approves without an officer (screening → approved)."""
     if not actor.is_system:
         raise PermissionDenied("Only the decision policy approves automatically.")
+
+    def no_second_approval_needed(current: Application) -> None:
+        if current.requires_second_approval:
+            raise InvalidTransition("An application that needs a second approval is approved by two officers.")
+
     with transaction.atomic():
         application_transition(
             application,
@@ -189,7 +197,9 @@ def application_auto_approve(*, application: Application, actor: Actor, reasons:
             action="auto_approved",
             reason_code="approved",
             updates={"decided_at": timezone.now()},
+            guard=no_second_approval_needed,
         )
+        merchant_adopt_parties(application=application)
         _note(application, actor, "decision", reasons=reasons)
 
 

@@ -32,6 +32,12 @@ def merchant_create_for(*, application: Application, actor: Actor) -> Merchant:
     return merchant
 
 
+def merchant_adopt_parties(*, application: Application) -> None:
+    """An approved application's parties become the merchant's current ones (re-screening uses them)."""
+    if application.merchant_id:
+        Merchant.objects.filter(pk=application.merchant_id).update(current_application=application)
+
+
 def _move(
     merchant: Merchant,
     *,

@@ -4,7 +4,7 @@ import pytest
 
 from onboarding.kyc.pipeline import application_advance, run_checks
 from onboarding.kyc.registry import registered_checks
-from onboarding.models import Application, CheckResult, Event, Outcome
+from onboarding.models import Application, CheckResult, Event, Merchant, Outcome
 from onboarding.services.actors import Actor
 from onboarding.services.applications import application_submit
 from onboarding.services.drafts import application_update_draft
@@ -12,7 +12,7 @@ from onboarding.states import AppState
 from tests.factories import application_in_state, draft_application
 
 pytestmark = pytest.mark.django_db
-CHECKS = {"required_fields", "tax_id", "owner_identifiers", "routing_number", "ownership", "sanctions"}
+CHECKS = {"required_fields", "tax_id", "owner_identifiers", "routing_number", "ownership", "sanctions", "duplicates"}
 
 
 def submitted() -> Application:
@@ -68,7 +68,7 @@ def test_a_changed_section_reruns_only_the_checks_that_read_it():
     after = current(application)
     rerun = {name for name in CHECKS if after[name].pk != before[name].pk}
     readers = {c.name for c in registered_checks() if "bank_account" in c.reads}
-    assert rerun == readers == {"required_fields", "routing_number", "sanctions"}
+    assert rerun == readers == {"required_fields", "routing_number", "sanctions", "duplicates"}
     assert CheckResult.objects.filter(application=application, check_name="routing_number").count() == 2
     assert after["routing_number"].details["account_number"] == "•••• 7766"
 
@@ -122,3 +122,40 @@ def test_with_every_check_passing_the_default_decision_approves(settings):
 
 def test_an_unknown_application_is_ignored():
     assert application_advance(public_id="app_doesnotexist") == ""
+
+
+class TestDuplicates:
+    def test_a_second_applicant_with_a_live_merchants_tax_id_goes_to_review_with_the_link(self):
+        first = submitted()
+        Merchant.objects.filter(pk=first.merchant_id).update(state="active")
+        second = submitted()  # same data, another user: the database accepts it
+        assert second.merchant_id != first.merchant_id
+        assert application_advance(public_id=second.public_id) == AppState.IN_REVIEW
+        result = current(second)["duplicates"]
+        assert result.outcome == Outcome.REVIEW
+        others = {(m["kind"], m["other"]) for m in result.details["matches"]}
+        assert ("tax_id", first.public_id) in others and ("tax_id", first.merchant.public_id) in others
+        assert ("bank_account", first.public_id) in others and ("person_id_number", first.public_id) in others
+        assert "212543321" not in str(result.details)
+
+    def test_a_sole_proprietors_ssn_matches_the_same_person_as_an_owner_elsewhere(self):
+        owner_elsewhere = draft_application()
+        sole = draft_application(
+            business={"entity_type": "sole_proprietorship", "tax_id_type": "ssn", "tax_id": "212-54-3321"},
+            parties=[{"first_name": "Wen", "last_name": "Zhao", "date_of_birth": "1980-05-17",
+                      "ownership_percent": 100, "is_control_person": True, "title": "Owner",
+                      "id_number_type": "ssn", "id_number": "212 54 3321", "address_line1": "1 Main St",
+                      "address_city": "New York", "address_state": "NY", "address_postal_code": "10013"}],
+            bank_account={"account_number": "555000111"},
+        )  # fmt: skip
+        matches = run_checks(sole)["duplicates"].details["matches"]
+        assert {"kind": "person_id_number", "other": owner_elsewhere.public_id, "other_state": "draft",
+                "same_merchant": False} in matches  # fmt: skip
+
+    def test_a_new_duplicate_elsewhere_reruns_the_check(self):
+        application = draft_application(bank_account={"account_number": "777000111"})
+        application.parties.all().delete()
+        Application.objects.filter(pk=application.pk).update(tax_id_index="unique-index")
+        assert run_checks(application)["duplicates"].outcome == Outcome.PASS
+        draft_application(bank_account={"account_number": "777000111"})
+        assert run_checks(application)["duplicates"].outcome == Outcome.REVIEW

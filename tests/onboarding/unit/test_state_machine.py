@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from onboarding.errors import InvalidTransition, PermissionDenied
-from onboarding.models import Event
+from onboarding.models import Application, Event
 from onboarding.services.actors import Actor
 from onboarding.services.applications import (
     WITHDRAWABLE,
@@ -207,3 +207,20 @@ def test_every_pair_of_merchant_states(source, target):
     else:
         with pytest.raises(InvalidTransition):
             apply_transition(merchant, machine=MERCHANT_MACHINE, target=target, on_applied=lambda *_: None)
+
+
+def test_approval_makes_the_applications_parties_the_merchants_current_ones():
+    from onboarding.services.applications import application_submit
+
+    application = draft_application()
+    application_submit(application=application, actor=Actor.for_user(application.applicant))
+    Application.objects.filter(pk=application.pk).update(state=S.IN_REVIEW, has_been_in_review=True)
+    application_approve(application=application, actor=Actor.for_user(officer()))
+    application.merchant.refresh_from_db()
+    assert application.merchant.current_application == application
+
+
+def test_a_second_approval_is_never_given_automatically():
+    application = application_in_state(S.SCREENING, requires_second_approval=True)
+    with pytest.raises(InvalidTransition, match="two officers"):
+        application_auto_approve(application=application, actor=Actor.system("policy"), reasons=[])
