@@ -6,6 +6,8 @@ Internal details (sanctions hits, risk factors, officers' notes) stay in interna
 
 # code: text shown to the merchant and partner
 PUBLIC_TEXT: dict[str, str] = {
+    "created": "You started the application.",
+    "agreement_signed": "You signed the merchant agreement.",
     "submitted": "We have received your application.",
     "under_review": "Your application is being reviewed. We will contact you if we need anything.",
     "info_requested": "We need more information to continue. Please see the request below.",

@@ -16,5 +16,15 @@ def applications_for_user(*, user) -> QuerySet[Application]:
 
 
 def shared_events(*, application: Application) -> QuerySet[Event]:
-    """The timeline a merchant or partner may read (neutral texts only)."""
+    """The events a merchant or partner may read (shown through their neutral texts only)."""
     return application.events.filter(visibility=Event.Visibility.SHARED).order_by("occurred_at", "id")
+
+
+def shared_timeline(*, application: Application) -> list[tuple]:
+    """(time, neutral text) for the merchant's history, without repeating the same sentence in a row."""
+    timeline: list[tuple] = []
+    for event in shared_events(application=application):
+        text = event.public_text
+        if text and (not timeline or timeline[-1][1] != text):
+            timeline.append((event.occurred_at, text))
+    return timeline

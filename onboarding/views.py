@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from onboarding.selectors import applications_for_user, shared_events
+from onboarding.selectors import applications_for_user, shared_timeline
 
 
 @login_required
@@ -21,7 +21,7 @@ def application_detail(request, public_id: str):
         "stores": application.stores.prefetch_related("terminals"),
         "wallets": application.wallet_requests.all(),
         "bank_account": getattr(application, "bank_account", None),
-        "events": shared_events(application=application),
+        "timeline": shared_timeline(application=application),
         "open_request": application.info_requests.filter(answered_at__isnull=True).first(),
     }
     return render(request, "onboarding/application_detail.html", context)

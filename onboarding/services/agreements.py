@@ -54,6 +54,7 @@ def application_sign_agreement(
             actor=actor,
             subject=locked,
             action="agreement_signed",
+            reason_code="agreement_signed",
             shared=True,
             details={"version": agreement.version, "language": language},
         )

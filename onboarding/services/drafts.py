@@ -359,7 +359,14 @@ def application_create_draft(
             stores=stores,
             wallets=wallets,
         )
-        event_record(actor=actor, subject=application, action="created", to_state=AppState.DRAFT)
+        event_record(
+            actor=actor,
+            subject=application,
+            action="created",
+            to_state=AppState.DRAFT,
+            reason_code="created",
+            shared=True,
+        )
     return application
 
 

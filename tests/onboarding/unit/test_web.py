@@ -75,3 +75,21 @@ def test_healthz_is_not_200_when_the_broker_is_down(client):
     assert response.status_code == 503
     assert response.json()["components"]["broker"]["status"] == "down"
     assert response.json()["components"]["database"]["status"] == "ok"
+
+
+def test_the_merchants_history_reads_in_plain_words_without_repeats(client):
+    from onboarding.kyc.pipeline import application_advance
+    from onboarding.services.actors import Actor
+    from onboarding.services.applications import application_submit
+
+    application = draft_application()
+    application_submit(application=application, actor=Actor.for_user(application.applicant))
+    application_advance(public_id=application.public_id)
+    client.force_login(application.applicant)
+    body = client.get(reverse("application-detail", args=[application.public_id])).content.decode()
+    for sentence in ("You started the application.", "You signed the merchant agreement.",
+                     "We have received your application."):  # fmt: skip
+        assert sentence in body
+    history = body[body.index('class="timeline"') :]
+    assert history.count("Your application is being reviewed.") == 1
+    assert "sanction" not in history.split("</ol>")[0].lower() and "not_run" not in body
