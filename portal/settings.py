@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "portal",
     "onboarding",
     "payments",
+    "sanctions",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from onboarding.models.application import (
     TaxIdType,
 )
 from onboarding.models.base import Acquirer, Channel, Wallet
+from onboarding.models.cases import ReviewCase
 from onboarding.models.checks import CheckResult, Outcome
 from onboarding.models.documents import IDENTITY_DOCUMENT_KINDS, Document, DocumentKind
 from onboarding.models.events import Event
@@ -38,6 +39,7 @@ __all__ = [
     "Outcome",
     "Partner",
     "PartnerApiKey",
+    "ReviewCase",
     "Party",
     "Store",
     "TaxIdType",

@@ -1,0 +1,80 @@
+"""Review cases on live merchants: opened by the system (re-screening, rule changes), closed by an
+officer with a resolution. Opening is idempotent: one open case per merchant and reason."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from onboarding.errors import InvalidTransition, ValidationFailed
+from onboarding.models import Application, Merchant, ReviewCase
+from onboarding.services.actors import REVIEW_PERM, Actor
+from onboarding.services.events import event_record
+
+
+def review_case_open(
+    *,
+    merchant: Merchant,
+    actor: Actor,
+    reason_code: str,
+    summary: str,
+    details: dict | None = None,
+    application: Application | None = None,
+) -> tuple[ReviewCase, bool]:
+    """Open a case, or return the open one for the same reason (with the new details added).
+
+    Returns (case, created)."""
+    with transaction.atomic():
+        existing = (
+            ReviewCase.objects.select_for_update()
+            .filter(merchant=merchant, reason_code=reason_code, status=ReviewCase.Status.OPEN)
+            .first()
+        )
+        if existing is not None:
+            if details:
+                updates = existing.details.setdefault("updates", [])
+                updates.append({"at": timezone.now().isoformat(), **details})
+                existing.save(update_fields=["details"])
+            return existing, False
+        try:
+            with transaction.atomic():
+                case = ReviewCase.objects.create(
+                    merchant=merchant,
+                    application=application,
+                    reason_code=reason_code,
+                    summary=summary[:300],
+                    details=details or {},
+                )
+        except IntegrityError:  # opened concurrently by another worker
+            return ReviewCase.objects.get(merchant=merchant, reason_code=reason_code, status="open"), False
+        event_record(
+            actor=actor,
+            subject=case,
+            merchant=merchant,
+            application=application,
+            action="review_case_opened",
+            reason_code=reason_code,
+            details={"case": case.public_id, "summary": case.summary},
+        )
+    return case, True
+
+
+def review_case_close(*, case: ReviewCase, actor: Actor, resolution: str) -> ReviewCase:
+    actor.require_perm(REVIEW_PERM, "close review cases")
+    if not resolution.strip():
+        raise ValidationFailed("Record how the case was resolved.", fields={"resolution": ["This field is required."]})
+    with transaction.atomic():
+        closed = ReviewCase.objects.filter(pk=case.pk, status=ReviewCase.Status.OPEN).update(
+            status=ReviewCase.Status.CLOSED, closed_at=timezone.now(), closed_by=actor.user, resolution=resolution
+        )
+        if not closed:
+            raise InvalidTransition("This case is already closed.")
+        event_record(
+            actor=actor,
+            subject=case,
+            merchant=case.merchant,
+            application=case.application,
+            action="review_case_closed",
+            reason_code=case.reason_code,
+            details={"case": case.public_id, "resolution": resolution},
+        )
+    case.refresh_from_db()
+    return case
