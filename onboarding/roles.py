@@ -23,6 +23,7 @@ VIEW_MODELS = (
     "onboarding.checkresult",
     "onboarding.event",
     "onboarding.partner",
+    "onboarding.reviewcase",
     "payments.terminal",
 )
 OFFICER = [f"{model.split('.')[0]}.view_{model.split('.')[1]}" for model in VIEW_MODELS] + [
@@ -32,7 +33,7 @@ ROLES = {
     SUPPORT: [f"{model.split('.')[0]}.view_{model.split('.')[1]}" for model in VIEW_MODELS if "event" not in model],
     COMPLIANCE_OFFICER: OFFICER,
     SENIOR_COMPLIANCE_OFFICER: OFFICER + ["onboarding.second_approve_application", "onboarding.reveal_personal_data"],
-    ADMINISTRATOR: ["onboarding.*", "payments.*", "auth.*"],
+    ADMINISTRATOR: ["onboarding.*", "payments.*", "sanctions.*", "auth.*"],
 }
 
 
