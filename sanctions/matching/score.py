@@ -1,0 +1,376 @@
+"""Pairwise name scoring and the secondary-factor (DOB, country) adjustment.
+
+The score answers "how sure are we that these two strings name the same person or
+business?" in [0, 1], with reasons a reviewer can read.  Two rules keep it honest:
+
+* every token of the shorter name must be matched by some token of the other name, so
+  "John Smith" and "John Doe" never score high just because they share "John";
+* tokens count by rarity (inverse document frequency over the list's names), so a rare
+  family name matters more than "Muhammad" or "Trading".
+
+Token comparison uses rapidfuzz (OSA distance, which counts a transposition as one edit)
+after the normaliser has folded case, script, romanisation and look-alike characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+
+from sanctions.matching.countries import country_code
+from sanctions.matching.normalize import (
+    Kind,
+    NameForm,
+    TokenForm,
+    has_no_inner_vowels,
+    is_vowel_drop,
+    normalize_name,
+    token_form,
+)
+
+#: token pairs below this similarity are "not matched".
+MIN_TOKEN_SIM = 0.7
+#: ceiling for a name whose shorter side has an unmatched token.
+UNMATCHED_CAP = 0.7
+#: how much unmatched tokens of the longer name cost: score *= 1 - EXTRA_PENALTY * share**2
+EXTRA_PENALTY = 0.8
+#: weight of a particle (al, bin, de...) relative to an ordinary token.
+PARTICLE_WEIGHT = 0.1
+
+SIM_EXACT = 1.0
+SIM_VARIANT = 0.96
+SIM_OCR = 0.93
+SIM_VOWELS = 0.9
+SIM_INITIAL = 0.75
+
+
+@dataclass(frozen=True)
+class Match:
+    """The result of comparing two names: a score in [0, 1] and why."""
+
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- token weights
+
+
+class TokenWeights:
+    """Inverse document frequency of token keys over a list's names.
+
+    Built once per index.  A token never seen in the list gets the highest weight: it is
+    as informative as the rarest listed token.
+    """
+
+    def __init__(self, documents: Iterable[Iterable[TokenForm]] = ()) -> None:
+        df: Counter[str] = Counter()
+        vocabulary: set[str] = set()
+        n = 0
+        for tokens in documents:
+            n += 1
+            tokens = list(tokens)
+            df.update({t.key for t in tokens})
+            vocabulary.update(t.text for t in tokens)
+        #: the listed tokens themselves: a query word found here is a real name, not a typo.
+        self.vocabulary = frozenset(vocabulary)
+        self.n_documents = n
+        self._df = df
+        self._max = self._idf(0)
+        self._cache: dict[str, float] = {}
+
+    def _idf(self, df: int) -> float:
+        return 1.0 + math.log((self.n_documents + 1) / (df + 1))
+
+    def weight(self, token: TokenForm, optional: bool = False) -> float:
+        """IDF of the token's rarest-looking key; ignorable tokens weigh a tenth."""
+        base = self._cache.get(token.text)
+        if base is None:
+            if self.n_documents == 0:
+                base = 1.0
+            else:
+                df = max((self._df.get(k, 0) for k in token.keys), default=0)
+                base = self._idf(df) if df else self._max
+            self._cache[token.text] = base
+        return base * PARTICLE_WEIGHT if optional else base
+
+    def document_frequency(self, key: str) -> int:
+        return self._df.get(key, 0)
+
+
+UNIFORM_WEIGHTS = TokenWeights()
+
+
+# --------------------------------------------------------------------------- token similarity
+
+
+def _edit_similarity(a: str, b: str) -> float:
+    """Similarity from the OSA edit distance (a transposition is one edit).
+
+    One edit in a word of six letters or more is a likely typo (0.9); in four or five
+    letters, 0.85; in three letters barely a match (0.7).  Two edits are tolerated from
+    eight letters, three from eleven.  Anything further is scored below the match floor.
+    """
+    longest = max(len(a), len(b))
+    if longest == 0:
+        return 0.0
+    distance = OSA.distance(a, b, score_cutoff=4)
+    if distance == 0:
+        return 1.0
+    if distance == 1:
+        return 0.9 if longest >= 6 else 0.85 if longest >= 4 else 0.7
+    if distance == 2 and longest >= 8:
+        return 0.82
+    if distance == 3 and longest >= 11:
+        return 0.76
+    return max(0.0, 0.8 * (1.0 - distance / longest))
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(query: str, listed: str) -> tuple[float, str]:
+    """Similarity of two normalised tokens and the kind of match, e.g. ``(0.96, 'variant')``."""
+    if query == listed:
+        return SIM_EXACT, "exact"
+    a, b = token_form(query), token_form(listed)
+    if set(a.keys) & set(b.keys):
+        return SIM_VARIANT, "spelling variant"
+    if a.ocr == b.ocr or set(a.ocr_keys) & set(b.ocr_keys):
+        return SIM_OCR, "look-alike characters"
+    if len(query) == 1 or len(listed) == 1:
+        return (SIM_INITIAL, "initial") if query[0] == listed[0] else (0.0, "")
+    if (len(listed) - len(query) >= 2 and is_vowel_drop(query, listed)) or (
+        has_no_inner_vowels(query) and set(a.skeletons) & set(b.skeletons)
+    ):
+        return SIM_VOWELS, "vowels dropped"
+    best = max(_edit_similarity(a.key, b.key), _edit_similarity(query, listed))
+    if len(query) >= 3 and len(listed) > len(query) and listed.startswith(query):
+        prefix = 0.6 + 0.35 * len(query) / len(listed)
+        if prefix > best:
+            return prefix, "truncated"
+    return best, "similar spelling" if best >= MIN_TOKEN_SIM else ""
+
+
+#: match kinds that a real word of the list should not get: a query word that is itself a
+#: listed name token ("Ziad", "Manuel") is a different name, not a typo of "Riad" or "Miguel".
+_TYPO_KINDS = frozenset({"similar spelling"})
+KNOWN_WORD_SIM = 0.6
+
+
+# --------------------------------------------------------------------------- name scoring
+
+
+@dataclass
+class _Side:
+    tokens: tuple[TokenForm, ...]
+    optional: tuple[bool, ...]
+    weights: list[float]
+    partner: list[int | None]
+    sims: list[float]
+
+    @classmethod
+    def of(cls, name: NameForm, weights: TokenWeights) -> _Side:
+        n = len(name.tokens)
+        return cls(
+            name.tokens,
+            name.optional,
+            [weights.weight(t, o) for t, o in zip(name.tokens, name.optional, strict=True)],
+            [None] * n,
+            [0.0] * n,
+        )
+
+    def free(self, i: int) -> bool:
+        return self.partner[i] is None
+
+    def required(self) -> list[int]:
+        return [i for i, opt in enumerate(self.optional) if not opt]
+
+
+def _glued(side: _Side) -> list[tuple[str, tuple[int, ...]]]:
+    """Single tokens and adjacent pairs written together (``AL SHANTI`` -> ``alshanti``)."""
+    units = [(t.text, (i,)) for i, t in enumerate(side.tokens)]
+    units += [(side.tokens[i].text + side.tokens[i + 1].text, (i, i + 1)) for i in range(len(side.tokens) - 1)]
+    return units
+
+
+def _plausible(a: str, b: str) -> bool:
+    """Cheap filter before comparing a glued pair: same first letter, similar length."""
+    return a[0] == b[0] and abs(len(a) - len(b)) <= 3
+
+
+def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str]) -> None:
+    """Greedy one-to-one assignment, best similarity first; a token may also match two
+    adjacent tokens of the other name written apart."""
+    pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str, str, str]] = []
+    q_units, l_units = _glued(q), _glued(lst)
+    for q_text, q_idx in q_units:
+        for l_text, l_idx in l_units:
+            if len(q_idx) == 2 and len(l_idx) == 2:
+                continue
+            if (len(q_idx) == 2 or len(l_idx) == 2) and not _plausible(q_text, l_text):
+                continue
+            sim, why = token_similarity(q_text, l_text)
+            if why in _TYPO_KINDS and q_text in vocabulary:
+                sim, why = KNOWN_WORD_SIM, why
+            if sim >= MIN_TOKEN_SIM:
+                pairs.append((sim, len(q_idx) + len(l_idx), q_idx, l_idx, why, q_text, l_text))
+    pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
+    for sim, _n, q_idx, l_idx, why, q_text, l_text in pairs:
+        if all(q.free(i) for i in q_idx) and all(lst.free(j) for j in l_idx):
+            for i in q_idx:
+                q.partner[i], q.sims[i] = l_idx[0], sim
+            for j in l_idx:
+                lst.partner[j], lst.sims[j] = q_idx[0], sim
+            if len(q_idx) + len(l_idx) > 2:
+                why = f"{why}, spacing"
+                q_text = " ".join(q.tokens[i].text for i in q_idx)
+                l_text = " ".join(lst.tokens[j].text for j in l_idx)
+            reasons.append(_pair_reason(q_text, l_text, sim, why))
+
+
+def _pair_reason(query: str, listed: str, sim: float, why: str) -> str:
+    if why == "exact":
+        return f"'{query}' = '{listed}'"
+    return f"'{query}' ~ '{listed}' ({why}, {sim:.2f})"
+
+
+def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFORM_WEIGHTS) -> Match:
+    """Score two normalised names; see the module docstring for the rules."""
+    if not query.tokens or not listed.tokens:
+        return Match(0.0, ["empty name"])
+    q, lst = _Side.of(query, weights), _Side.of(listed, weights)
+    reasons: list[str] = []
+    _assign(q, lst, reasons, weights.vocabulary)
+    l_req = lst.required()
+    mean_listed = sum(lst.weights[i] for i in l_req) / len(l_req) if l_req else 1.0
+    # A matched query token counts with its listed partner's weight, so that a typo does not
+    # make it look rarer than the name it stands for; an unmatched one (a word the list has
+    # never seen) counts no more than an average token of the listed name.
+    for i, partner in enumerate(q.partner):
+        if partner is not None:
+            q.weights[i] = lst.weights[partner]
+        elif not q.optional[i]:
+            q.weights[i] = min(q.weights[i], mean_listed)
+    q_req = q.required()
+    if not q_req or not l_req:
+        return Match(0.0, ["only ignorable words (titles, legal forms, particles)"])
+    short, short_req, long, long_req = (q, q_req, lst, l_req) if len(q_req) <= len(l_req) else (lst, l_req, q, q_req)
+
+    total_short = sum(short.weights[i] for i in short_req) or 1.0
+    quality = sum(short.sims[i] * short.weights[i] for i in short_req) / total_short
+    total_long = sum(long.weights[i] for i in long_req) or 1.0
+    extra = sum(long.weights[i] for i in long_req if long.free(i)) / total_long
+    score = quality * (1.0 - EXTRA_PENALTY * extra * extra)
+
+    unmatched_short = [short.tokens[i].text for i in short_req if short.free(i)]
+    unmatched_long = [long.tokens[i].text for i in long_req if long.free(i)]
+    side = "query" if short is q else "listed name"
+    if unmatched_short:
+        score = min(score, UNMATCHED_CAP * quality)
+        reasons.append(f"{side} tokens not matched: {', '.join(unmatched_short)}")
+    if unmatched_long:
+        other = "listed name" if short is q else "query"
+        reasons.append(f"{other} tokens not in the other name: {', '.join(unmatched_long)} ({extra:.0%} of weight)")
+    return Match(round(max(0.0, min(1.0, score)), 4), reasons)
+
+
+def score_names(query: str, listed: str, kind: Kind, weights: TokenWeights = UNIFORM_WEIGHTS) -> Match:
+    """Score two raw names of the same kind ('person' or 'business')."""
+    return score_forms(normalize_name(query, kind), normalize_name(listed, kind), weights)
+
+
+# --------------------------------------------------------------------------- secondary factors
+
+DOB_EXACT_BONUS = 0.05
+DOB_YEAR_BONUS = 0.03
+DOB_CONTRADICTION_PENALTY = 0.15
+COUNTRY_MATCH_BONUS = 0.03
+COUNTRY_MISMATCH_PENALTY = 0.03
+DOB_TOLERANCE_YEARS = 2
+
+
+@dataclass(frozen=True)
+class QueryDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+
+_DATE_RE = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
+def parse_query_dob(value: object) -> QueryDate | None:
+    """Accept a ``date``, ``'YYYY-MM-DD'``, ``'YYYY-MM'``, ``'YYYY'``, an int year or a tuple."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, QueryDate):
+        return value
+    if isinstance(value, date):
+        return QueryDate(value.year, value.month, value.day)
+    if isinstance(value, int):
+        return QueryDate(value)
+    if isinstance(value, tuple):
+        year, month, day = (list(value) + [None, None])[:3]
+        return QueryDate(int(year), month, day)
+    m = _DATE_RE.match(str(value))
+    if not m:
+        return None
+    year, month, day = m.groups()
+    return QueryDate(int(year), int(month) if month else None, int(day) if day else None)
+
+
+def _entry_country_codes(entry: object) -> set[str]:
+    names: Iterable[str] = getattr(entry, "countries", ())
+    codes = {country_code(n) for n in names}
+    return {c for c in codes if c}
+
+
+def adjust(score: float, query_dob: object, query_country: str | None, entry: object) -> tuple[float, list[str], bool]:
+    """Move a name score by date of birth and country, and say whether the DOB contradicts.
+
+    A matching DOB raises the score; a DOB whose year is more than two years from every
+    listed date (and outside every listed range) lowers it and marks it contradicted.
+    A shared nationality, citizenship, place-of-birth or address country raises it a
+    little; a different one lowers it a little.  Missing data on either side moves nothing.
+    """
+    reasons: list[str] = []
+    contradicted = False
+    qdob = parse_query_dob(query_dob)
+    dobs = getattr(entry, "dobs", ())
+    if qdob and dobs:
+        exact = any(
+            d.year == qdob.year
+            and d.year_to is None
+            and d.month
+            and d.month == qdob.month
+            and (d.day is None or d.day == qdob.day)
+            for d in dobs
+        )
+        if exact:
+            score += DOB_EXACT_BONUS
+            reasons.append(f"date of birth matches ({qdob.year}-{qdob.month or '?'}-{qdob.day or '?'})")
+        elif any(d.covers_year(qdob.year) for d in dobs):
+            score += DOB_YEAR_BONUS
+            reasons.append(f"year of birth {qdob.year} matches")
+        elif any(d.covers_year(qdob.year, DOB_TOLERANCE_YEARS) for d in dobs):
+            reasons.append(f"year of birth {qdob.year} within {DOB_TOLERANCE_YEARS} years of a listed DOB")
+        else:
+            score -= DOB_CONTRADICTION_PENALTY
+            contradicted = True
+            listed = ", ".join(str(d.year) + (f"-{d.year_to}" if d.year_to else "") for d in dobs[:4])
+            reasons.append(f"date of birth contradicts: {qdob.year} vs listed {listed}")
+    qcode = country_code(query_country) if query_country else None
+    if qcode:
+        codes = _entry_country_codes(entry)
+        if codes and qcode in codes:
+            score += COUNTRY_MATCH_BONUS
+            reasons.append(f"country {qcode} matches")
+        elif codes:
+            score -= COUNTRY_MISMATCH_PENALTY
+            reasons.append(f"country {qcode} differs from listed {', '.join(sorted(codes)[:4])}")
+    return round(max(0.0, min(1.0, score)), 4), reasons, contradicted
