@@ -211,7 +211,25 @@ PENDING_WORK_MAX_BACKOFF_SECONDS = env_int("PENDING_WORK_MAX_BACKOFF_SECONDS", 3
 
 # Business settings
 INFO_REQUEST_EXPIRY_DAYS = env_int("INFO_REQUEST_EXPIRY_DAYS", 30)
+# Submissions from one IP address (web) within the window before the velocity check asks for review;
+# partners have their own hourly threshold on the partner record.
+VELOCITY_WEB_MAX_PER_IP = env_int("VELOCITY_WEB_MAX_PER_IP", 3)
+VELOCITY_WEB_WINDOW_MINUTES = env_int("VELOCITY_WEB_WINDOW_MINUTES", 60)
+
+# Sanctions screening. Above SANCTIONS_MAX_AGE_DAYS the list is stale: the sanctions check records review
+# instead of pass, so nothing is approved automatically against it. The refresh downloads OFAC's legacy
+# CSV files (SDN files at the base, Consolidated files under consolidated/); 0 minutes switches it off.
 SANCTIONS_MAX_AGE_DAYS = env_int("SANCTIONS_MAX_AGE_DAYS", 7)
+SANCTIONS_SOURCE_URL = os.environ.get("SANCTIONS_SOURCE_URL", "https://www.treasury.gov/ofac/downloads/")
+SANCTIONS_REFRESH_MINUTES = env_int("SANCTIONS_REFRESH_MINUTES", 0)
+SANCTIONS_NEAR_MISS_THRESHOLD = float(os.environ.get("SANCTIONS_NEAR_MISS_THRESHOLD", "0.75"))
+SANCTIONS_REVIEW_THRESHOLD = float(os.environ.get("SANCTIONS_REVIEW_THRESHOLD", "0.87"))
+SANCTIONS_BLOCK_THRESHOLD = float(os.environ.get("SANCTIONS_BLOCK_THRESHOLD", "0.95"))
+if SANCTIONS_REFRESH_MINUTES > 0:
+    CELERY_BEAT_SCHEDULE["refresh-sanctions-lists"] = {
+        "task": "sanctions.tasks.refresh_lists",
+        "schedule": timedelta(minutes=SANCTIONS_REFRESH_MINUTES),
+    }
 DECISION_FUNCTION = os.environ.get("DECISION_FUNCTION", "onboarding.kyc.decision.decide")
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 5 * 365)
 
