@@ -68,3 +68,10 @@ def live_worker(transactional_db, role_groups, tmp_path):
 @pytest.fixture
 def redis_binary():
     need(shutil.which("redis-server") is not None, "redis-server")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Every test that starts a worker is a live-worker test, so CI can run them again on another broker.
+    for item in items:
+        if "live_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.live_worker)
