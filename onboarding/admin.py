@@ -67,3 +67,6 @@ class PartnerAdmin(ReadOnlyAdmin):
 class PartnerApiKeyAdmin(ReadOnlyAdmin):
     list_display = ("prefix", "partner", "mode", "created_at", "last_used_at", "revoked_at")
     exclude = ("secret_hash",)
+
+
+from onboarding import admin_rules  # noqa: E402,F401  (versioned KYC rules)

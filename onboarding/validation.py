@@ -14,10 +14,10 @@ from stdnum.us import ein, itin, rtn, ssn
 from onboarding.models.base import US_STATES
 
 US_STATE_CODES = frozenset(code for code, _ in US_STATES)
-ZIP_RE = re.compile(r"^\d{5}(-\d{4})?$")
-MCC_RE = re.compile(r"^\d{4}$")
+ZIP_RE = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+MCC_RE = re.compile(r"^[0-9]{4}$")
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
-ACCOUNT_RE = re.compile(r"^\d{4,17}$")
+ACCOUNT_RE = re.compile(r"^[0-9]{4,17}$")
 BENEFICIAL_OWNER_PERCENT = Decimal(25)
 
 _TAX_ID_MODULES = {"ein": ein, "ssn": ssn, "itin": itin}

@@ -231,7 +231,7 @@ if SANCTIONS_REFRESH_MINUTES > 0:
         "task": "sanctions.tasks.refresh_lists",
         "schedule": timedelta(minutes=SANCTIONS_REFRESH_MINUTES),
     }
-DECISION_FUNCTION = os.environ.get("DECISION_FUNCTION", "onboarding.kyc.decision.decide")
+DECISION_FUNCTION = os.environ.get("DECISION_FUNCTION", "onboarding.kyc.policy.decide")
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 5 * 365)
 
 # Acquirer

@@ -3,6 +3,7 @@ failed under CI (CI=true), where every service must be there."""
 
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings as django_settings
@@ -75,3 +76,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "live_worker" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.live_worker)
+
+
+@contextmanager
+def checks_replaced(*check_classes):
+    """Register stand-in checks for one test and put back exactly what was registered before."""
+    from onboarding.kyc import registry
+
+    saved = dict(registry._CHECKS)
+    for check_class in check_classes:
+        registry.register(check_class, replace=True)
+    try:
+        yield
+    finally:
+        registry._CHECKS.clear()
+        registry._CHECKS.update(saved)

@@ -10,6 +10,7 @@ from onboarding import roles
 from onboarding.models import Application
 from onboarding.services.actors import Actor
 from onboarding.services.agreements import application_sign_agreement
+from onboarding.services.documents import document_upload
 from onboarding.services.drafts import application_create_draft
 
 VALID_DRAFT = {
@@ -115,9 +116,26 @@ def officer(role: str = roles.COMPLIANCE_OFFICER):
     return UserFactory(role=role)
 
 
-def draft_application(user=None, **overrides) -> Application:
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def upload_documents(application: Application) -> Application:
+    """The documents a complete application carries: articles, a bank letter, each person's ID."""
+    actor = Actor.for_user(application.applicant)
+    if application.entity_type != "sole_proprietorship":
+        document_upload(application=application, actor=actor, kind="articles_of_organization", content=PDF)
+    document_upload(application=application, actor=actor, kind="bank_letter", content=PDF)
+    for party in application.parties.filter(kind="individual"):
+        document_upload(application=application, actor=actor, kind="passport", content=PDF, party=party)
+    return application
+
+
+def draft_application(user=None, documents: bool = True, **overrides) -> Application:
+    """A complete, signed draft (with its documents unless ``documents=False``)."""
     user = user or UserFactory()
     application = application_create_draft(actor=Actor.for_user(user), **valid_draft(**overrides))
+    if documents:
+        upload_documents(application)
     application_sign_agreement(
         application=application,
         actor=Actor.for_user(user),

@@ -1,8 +1,8 @@
 """The decision function: the current check results → the application's next state.
 
-It is replaceable (``DECISION_FUNCTION``): the KYC issue's policy swaps in a configurable one. This
-default never approves what a check did not pass, and never approves automatically once an officer has
-had the application or when a second approval is required.
+It is replaceable (``DECISION_FUNCTION``): ``onboarding.kyc.policy.decide`` applies the versioned
+decision policy and the risk score. This default never approves what a check did not pass, and never
+approves automatically once an officer has had the application or when a second approval is required.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +15,10 @@ from onboarding.states import AppState
 class Decision:
     target: str  # approved | in_review | declined
     reasons: list[str] = field(default_factory=list)
+    # Set on the application in the same transaction as the move (high risk, a cleared sanctions hit).
+    requires_second_approval: bool = False
+    # Internal decline reason (onboarding.reason_codes.DECLINE_REASONS); the merchant reads neutral text.
+    reason_code: str = "checks_failed"
 
 
 def decide(application: Application, results: dict[str, CheckResult]) -> Decision:

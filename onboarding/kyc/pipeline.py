@@ -18,6 +18,7 @@ from onboarding.kyc import snapshot
 from onboarding.kyc.registry import Check, CheckOutcome, registered_checks
 from onboarding.models import Application, CheckResult
 from onboarding.services import applications as app_services
+from onboarding.services import kyc_rules
 from onboarding.services.actors import Actor
 from onboarding.states import AppState
 
@@ -78,6 +79,26 @@ def run_checks(application: Application) -> dict[str, CheckResult]:
     return current
 
 
+def decision_apply(*, application: Application, decision) -> None:
+    """Move the application as decided; a second-approval marker commits with the move to review."""
+    reasons = decision.reasons
+    if decision.target == AppState.APPROVED:
+        app_services.application_auto_approve(application=application, actor=PIPELINE, reasons=reasons)
+    elif decision.target == AppState.DECLINED:
+        # The reason code stays internal (a sanctions decline reads like any other to the merchant).
+        app_services.application_decline(
+            application=application,
+            actor=PIPELINE,
+            reason_code=getattr(decision, "reason_code", "checks_failed"),
+            note="; ".join(reasons),
+        )
+    else:
+        with transaction.atomic():
+            if getattr(decision, "requires_second_approval", False):
+                kyc_rules.application_require_second_approval(application=application, actor=PIPELINE, reasons=reasons)
+            app_services.application_send_to_review(application=application, actor=PIPELINE, reasons=reasons)
+
+
 def decision_function():
     return import_string(settings.DECISION_FUNCTION)
 
@@ -94,15 +115,7 @@ def application_advance(*, public_id: str) -> str:
         if application.state == AppState.SCREENING:
             results = run_checks(application)
             decision = decision_function()(application, results)
-            reasons = decision.reasons
-            if decision.target == AppState.APPROVED:
-                app_services.application_auto_approve(application=application, actor=PIPELINE, reasons=reasons)
-            elif decision.target == AppState.DECLINED:
-                app_services.application_decline(
-                    application=application, actor=PIPELINE, reason_code="checks_failed", note="; ".join(reasons)
-                )
-            else:
-                app_services.application_send_to_review(application=application, actor=PIPELINE, reasons=reasons)
+            decision_apply(application=application, decision=decision)
     except InvalidTransition:
         # Someone else (a duplicate task, an officer, a withdrawal) moved it first: nothing left to do here.
         application.refresh_from_db()

@@ -46,3 +46,20 @@ __all__ = [
     "Wallet",
     "WalletRequest",
 ]
+from onboarding.models.rules import (  # noqa: E402
+    DecisionPolicy,
+    EligibilityRule,
+    EligibilityRuleSet,
+    RiskRule,
+    RiskRuleSet,
+    RiskScore,
+)
+
+__all__ += [
+    "DecisionPolicy",
+    "EligibilityRule",
+    "EligibilityRuleSet",
+    "RiskRule",
+    "RiskRuleSet",
+    "RiskScore",
+]

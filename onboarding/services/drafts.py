@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import ProtectedError
 
 from onboarding import crypto, validation
 from onboarding.errors import InvalidTransition, ValidationFailed
@@ -19,6 +20,7 @@ from onboarding.models import (
     Application,
     BankAccount,
     Channel,
+    Document,
     Party,
     Store,
     WalletRequest,
@@ -289,10 +291,26 @@ def _prepare_wallets(items: list[dict], errors: _Errors) -> list[WalletRequest]:
     return requests
 
 
-def _save_collection(queryset, keep: list[models.Model]) -> None:
-    queryset.exclude(pk__in=[obj.pk for obj in keep if obj.pk]).delete()
+def _save_collection(queryset, keep: list[models.Model], section: str) -> None:
+    removed = queryset.exclude(pk__in=[obj.pk for obj in keep if obj.pk])
+    try:
+        with transaction.atomic():
+            removed.delete()
+    except ProtectedError as exc:
+        # Evidence (screening records, documents under review) outlives an edit: say so, change nothing.
+        owners = {getattr(obj, "party", None) or getattr(obj, "store", None) for obj in exc.protected_objects}
+        blocked = ", ".join(sorted(str(owner.name) for owner in owners if owner is not None)) or "This item"
+        message = f"{blocked}: records under review are attached, so it cannot be removed; contact us to remove it."
+        raise ValidationFailed("Please correct the errors below.", fields={section: [message]}) from exc
     for obj in keep:
         obj.save()
+
+
+def _forget_documents_of_removed_parties(application: Application, keep: list[Party]) -> None:
+    """While still a draft, an ID uploaded for a person who is taken off the application goes with them."""
+    if application.state == AppState.DRAFT:
+        removed = application.parties.exclude(pk__in=[party.pk for party in keep if party.pk])
+        Document.objects.filter(application=application, party__in=removed).delete()
 
 
 def _write(application, *, business, parties, bank_account, stores, wallets) -> None:
@@ -316,16 +334,17 @@ def _write(application, *, business, parties, bank_account, stores, wallets) -> 
     if party_rows is not None:
         # Clear the control-person flag first so that moving it between parties never trips the constraint.
         application.parties.filter(is_control_person=True).update(is_control_person=False)
-        _save_collection(application.parties.all(), party_rows)
+        _forget_documents_of_removed_parties(application, party_rows)
+        _save_collection(application.parties.all(), party_rows, "parties")
     if account is not None:
         account.application = application
         account.save()
     if store_rows is not None:
-        _save_collection(application.stores.all(), [store for store, _ in store_rows])
+        _save_collection(application.stores.all(), [store for store, _ in store_rows], "stores")
         for store, terminals in store_rows:
             for terminal in terminals:
                 terminal.store = store
-            _save_collection(Terminal.objects.filter(store=store), terminals)
+            _save_collection(Terminal.objects.filter(store=store), terminals, "stores")
     if wallet_rows is not None:
         application.wallet_requests.all().delete()
         for request in wallet_rows:

@@ -159,3 +159,23 @@ def test_another_user_cannot_edit():
     application = draft_application()
     with pytest.raises(PermissionDenied):
         application_update_draft(application=application, actor=Actor.for_user(UserFactory()), business={"dba": "X"})
+
+
+def test_removing_a_person_from_a_draft_takes_their_id_document_along():
+    application = draft_application()
+    wen = application.parties.get(first_name="Wen")
+    application_update_draft(application=application, actor=Actor.for_user(application.applicant),
+                             parties=[{"public_id": wen.public_id, "ownership_percent": 100}])  # fmt: skip
+    assert not application.documents.filter(party__last_name="Delgado").exists()
+    assert application.documents.filter(party=wen).exists()
+
+
+def test_a_person_with_records_under_review_cannot_be_removed_after_submission():
+    application = draft_application()
+    Application.objects.filter(pk=application.pk).update(state=AppState.INFO_REQUESTED)
+    wen = application.parties.get(first_name="Wen")
+    with pytest.raises(ValidationFailed) as caught:
+        application_update_draft(application=application, actor=Actor.for_user(application.applicant),
+                                 parties=[{"public_id": wen.public_id, "ownership_percent": 100}])  # fmt: skip
+    assert "Rosa Delgado: records under review" in caught.value.fields["parties"][0]
+    assert application.parties.count() == 2
