@@ -25,14 +25,38 @@ VIEW_MODELS = (
     "onboarding.partner",
     "onboarding.reviewcase",
     "payments.terminal",
+    "onboarding.riskscore",
+    "onboarding.riskruleset",
+    "onboarding.riskrule",
+    "onboarding.eligibilityruleset",
+    "onboarding.eligibilityrule",
+    "onboarding.decisionpolicy",
+    "sanctions.sanctionslistversion",
+    "sanctions.sanctionsentry",
+    "sanctions.sanctionshit",
+    "sanctions.sanctionsprogram",
+    "sanctions.embargoedjurisdiction",
+    "sanctions.refreshattempt",
 )
 OFFICER = [f"{model.split('.')[0]}.view_{model.split('.')[1]}" for model in VIEW_MODELS] + [
     "onboarding.review_application",
 ]
 ROLES = {
-    SUPPORT: [f"{model.split('.')[0]}.view_{model.split('.')[1]}" for model in VIEW_MODELS if "event" not in model],
+    # Support talks to merchants: no audit events, sanctions records or risk internals (no tip-offs).
+    SUPPORT: [
+        f"{model.split('.')[0]}.view_{model.split('.')[1]}"
+        for model in VIEW_MODELS
+        if not model.startswith("sanctions.") and not any(word in model for word in ("event", "risk", "policy"))
+    ],
     COMPLIANCE_OFFICER: OFFICER,
-    SENIOR_COMPLIANCE_OFFICER: OFFICER + ["onboarding.second_approve_application", "onboarding.reveal_personal_data"],
+    # Senior officers also edit the risk rules (an edit adds a version; old ones never change).
+    SENIOR_COMPLIANCE_OFFICER: OFFICER
+    + [
+        "onboarding.second_approve_application",
+        "onboarding.reveal_personal_data",
+        "onboarding.add_riskruleset",
+        "onboarding.add_riskrule",
+    ],
     ADMINISTRATOR: ["onboarding.*", "payments.*", "sanctions.*", "auth.*"],
 }
 

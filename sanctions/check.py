@@ -1,0 +1,52 @@
+"""The real ``sanctions`` check of the KYC pipeline (it replaces the foundation's not_run stand-in).
+
+Its fingerprint covers the application's business, parties and bank account, the active list version,
+the thresholds, the algorithm version, whether the list is stale, the stores' addresses and the officers'
+decisions on hits: any of them changing runs it again. With no list loaded it records ``not_run``; with a
+stale list never ``pass``.
+"""
+
+from __future__ import annotations
+
+from onboarding.kyc.registry import Check, CheckOutcome
+from onboarding.models import Application
+from sanctions import hits as hit_services
+from sanctions.freshness import active_version, list_is_stale
+from sanctions.models import SanctionsListVersion
+from sanctions.screening import check_extra_inputs, screen_application
+
+
+class SanctionsCheck(Check):
+    name = "sanctions"
+    version = "2"
+    reads = ("business", "parties", "bank_account")
+    description = "Sanctions screening of the business, every party and the account holder; embargoed places."
+
+    def extra_inputs(self, application: Application) -> dict:
+        version = active_version()
+        inputs = check_extra_inputs(application, version)
+        inputs["list_stale"] = list_is_stale(version)
+        inputs["decisions"] = hit_services.officer_decisions(application)
+        return inputs
+
+    def run(self, application: Application) -> CheckOutcome:
+        version = active_version()
+        if version is None:
+            return CheckOutcome.not_run(
+                list_version=None,
+                list_age_days=None,
+                list_stale=True,
+                hits=[],
+                open_hits=0,
+                cleared_hits=0,
+                confirmed_hits=0,
+                near_misses=0,
+                potential_block=False,
+                reason="No sanctions list is loaded; screen manually.",
+            )
+        candidates = screen_application(application, version)
+        hit_services.hits_sync(application=application, version=version, candidates=candidates)
+        return self.evaluate(application, version)
+
+    def evaluate(self, application: Application, version: SanctionsListVersion) -> CheckOutcome:
+        return hit_services.evaluate(application, version)

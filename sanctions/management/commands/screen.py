@@ -1,0 +1,91 @@
+"""Screen names against the active list from the command line (one name, a CSV batch, or a pair)."""
+
+import csv
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sanctions.freshness import active_version
+from sanctions.matching import score_names
+from sanctions.screening import index_for, thresholds
+
+
+def hit_json(hit) -> dict:
+    return {
+        "uid": hit.uid,
+        "matched_name": hit.matched_name,
+        "primary_name": hit.name,
+        "type": hit.sdn_type,
+        "programs": list(hit.programs),
+        "lists": sorted(hit.lists),
+        "score": hit.score,
+        "contradicted": hit.contradicted,
+        "reasons": list(hit.reasons),
+    }
+
+
+class Command(BaseCommand):
+    help = 'screen "NAME" [--type person|business] [--dob YYYY-MM-DD] [--country CC] [--json]; --file; --compare'
+
+    def add_arguments(self, parser):
+        parser.add_argument("names", nargs="*")
+        parser.add_argument("--type", dest="kind", choices=["person", "business"], default="person")
+        parser.add_argument("--dob")
+        parser.add_argument("--country")
+        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--file", help="CSV with a header row: name, optional type, dob, country")
+        parser.add_argument("--compare", action="store_true", help="Print the pairwise score of two names")
+
+    def handle(self, *args, names, kind, dob, country, json: bool, file, compare, **options):
+        as_json = json
+        if compare:
+            if len(names) != 2:
+                raise CommandError('--compare takes two names: screen --compare "NAME A" "NAME B"')
+            match = score_names(names[0], names[1], kind)
+            if as_json:
+                self._json({"a": names[0], "b": names[1], "type": kind, "score": match.score, "reasons": match.reasons})
+            else:
+                self.stdout.write(f"{match.score:.4f}  {'; '.join(match.reasons)}")
+            return
+        version = active_version()
+        if version is None:
+            raise CommandError("No sanctions list is loaded; run load_sanctions first.")
+        index = index_for(version)
+        limits = thresholds()
+        if file:
+            with Path(file).open(newline="", encoding="utf-8-sig") as handle:
+                for row in csv.DictReader(handle):
+                    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                    row_kind = row.get("type") or "person"
+                    if row_kind not in ("person", "business"):
+                        row_kind = "person"
+                    hits = index.search(
+                        row.get("name", ""),
+                        row_kind,
+                        dob=row.get("dob") or None,
+                        country=row.get("country") or None,
+                        min_score=limits.review,
+                    )
+                    self._json({"query": row.get("name", ""), "type": row_kind, "hits": [hit_json(h) for h in hits]})
+            return
+        if len(names) != 1:
+            raise CommandError('Give one name: screen "NAME" (or --file, or --compare "A" "B")')
+        hits = index.search(names[0], kind, dob=dob, country=country)
+        if as_json:
+            for hit in hits:
+                self._json(hit_json(hit))
+            return
+        self.stdout.write(f"{len(hits)} hit(s) for {names[0]!r} ({kind}) against {version.public_id}:")
+        for hit in hits:
+            level = limits.decision(hit.score)
+            self.stdout.write(
+                f"  {hit.score:.4f} [{level}] {hit.uid} {hit.name} (matched '{hit.matched_name}'; {hit.sdn_type}; "
+                f"{', '.join(hit.programs)}; {'+'.join(sorted(hit.lists))})"
+                + (" CONTRADICTED" if hit.contradicted else "")
+            )
+            for reason in hit.reasons:
+                self.stdout.write(f"      {reason}")
+
+    def _json(self, payload: dict) -> None:
+        self.stdout.write(json.dumps(payload, ensure_ascii=False))

@@ -1,0 +1,42 @@
+"""Celery tasks for the sanctions lists: thin, idempotent, retried only for transient errors."""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from sanctions.loading import LoadFailed, list_refresh
+from sanctions.models import SanctionsListVersion
+
+logger = logging.getLogger(__name__)
+TRANSIENT = (OperationalError, InterfaceError)
+RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
+
+
+@shared_task(**RELIABLE)
+def refresh_lists() -> str:
+    """Beat: load OFAC's current files from SANCTIONS_SOURCE_URL; the same content again is a no-op.
+
+    A failed refresh is recorded (RefreshAttempt, shown on /healthz and in the admin) and logged; the
+    active version stays."""
+    try:
+        result = list_refresh(spec=settings.SANCTIONS_SOURCE_URL)
+    except LoadFailed as exc:
+        return f"failed: {exc}"
+    return result.summary()
+
+
+@shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def rescreen_after_load(version_public_id: str) -> dict:
+    """Delta re-screening after a version is loaded (published after the load commits)."""
+    from sanctions.rescreening import rescreen
+
+    version = SanctionsListVersion.objects.filter(public_id=version_public_id).first()
+    if version is None:
+        logger.warning("rescreen: no list version %s", version_public_id)
+        return {}
+    if not version.is_active:
+        logger.info("rescreen: %s is no longer the active version; a later load re-screens", version_public_id)
+        return {}
+    return rescreen(version=version).as_dict()

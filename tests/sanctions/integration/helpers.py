@@ -1,0 +1,95 @@
+"""Helpers and fixtures for the sanctions tests that use the database: list versions, parties, merchants."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from onboarding.models import Application, Merchant
+from onboarding.services.actors import Actor
+from onboarding.services.merchants import merchant_create_for
+from onboarding.states import MerchantState
+from sanctions.loading import folder_source, list_version_load
+from tests.factories import draft_application, valid_draft
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"
+SAMPLE = DATA / "sample_2025-05"
+
+#: A Consolidated-only individual (sectoral program): restricts, never blocks.
+CONS_ROW = (
+    '99001,"PETROVSKY, Ivan Sergeyevich","individual","RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,'
+    '"DOB 01 Feb 1970; nationality Russia; Gender Male."\r\n'
+)
+
+
+def today() -> date:
+    return timezone.now().date()
+
+
+def load_folder(path: Path, *, publish_date: date | None = None, rescreen: bool = False):
+    return list_version_load(source=folder_source(path, publish_date or today()), rescreen=rescreen)
+
+
+@pytest.fixture
+def sample_with_cons(tmp_path) -> Path:
+    """The 17-row SDN sample plus a one-row Consolidated list."""
+    folder = tmp_path / "sample_plus_cons"
+    shutil.copytree(SAMPLE, folder)
+    (folder / "cons_prim.csv").write_bytes(CONS_ROW.encode())
+    return folder
+
+
+@pytest.fixture
+def fresh_list(db, sample_with_cons):
+    """The sample list (plus one CONS entry), published today."""
+    return load_folder(sample_with_cons).version
+
+
+@pytest.fixture
+def stale_list(db, sample_with_cons):
+    return load_folder(sample_with_cons, publish_date=today() - timedelta(days=400)).version
+
+
+def person(first, last, dob, percent=0, control=False, **extra) -> dict:
+    data = {
+        "first_name": first,
+        "last_name": last,
+        "date_of_birth": dob,
+        "ownership_percent": percent,
+        "is_control_person": control,
+        "id_number_type": "ssn",
+        "id_number": extra.pop("ssn", "212-54-3321"),
+        "nationalities": ["US"],
+        "citizenships": ["US"],
+        "address_line1": "12 Bayard Street",
+        "address_city": "New York",
+        "address_state": "NY",
+        "address_postal_code": "10013",
+    }
+    if control:
+        data["title"] = "Managing member"
+    data.update(extra)
+    return data
+
+
+CLEAN_OWNER = person("Wen", "Zhao", "1980-05-17", 100, True, ssn="212-54-3321")
+
+
+def application_with(*parties: dict, **sections) -> Application:
+    return draft_application(parties=list(parties), **sections)
+
+
+def live_merchant_for(application: Application, state: str = MerchantState.ACTIVE) -> Merchant:
+    merchant = merchant_create_for(application=application, actor=Actor.system("tests"))
+    Application.objects.filter(pk=application.pk).update(merchant=merchant)
+    Merchant.objects.filter(pk=merchant.pk).update(state=state, current_application=application)
+    application.refresh_from_db()
+    merchant.refresh_from_db()
+    return merchant
+
+
+__all__ = ["valid_draft"]

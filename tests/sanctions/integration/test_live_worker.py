@@ -1,0 +1,48 @@
+"""The pipeline's sanctions step through a real broker and worker process, on PostgreSQL, with the small
+sample list (live-worker tests flush the database, so each loads it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from onboarding.models import Application, CheckResult, Outcome
+from onboarding.services.actors import Actor
+from onboarding.services.applications import application_submit
+from onboarding.states import AppState
+from sanctions.models import SanctionsHit
+from tests.live import wait_for
+from tests.sanctions.integration.helpers import SAMPLE, application_with, load_folder, person
+
+pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
+
+
+def state_of(application) -> str:
+    return Application.objects.get(pk=application.pk).state
+
+
+def sanctions_result(application):
+    return CheckResult.objects.filter(application=application, check_name="sanctions", is_current=True).first()
+
+
+def test_a_listed_owner_goes_to_review_and_a_clean_application_passes_screening(live_worker):
+    load_folder(SAMPLE)  # published today: a fresh list
+    listed = application_with(
+        person("Dmitry", "Khoroshev", "1993-04-17", 60, True),
+        person("Rosa", "Delgado", "1975-11-30", 40, ssn="318-60-9912"),
+    )
+    clean = application_with(
+        person("Wen", "Zhao", "1980-05-17", 70, True),
+        person("Rosa", "Delgado", "1975-11-30", 30, ssn="318-60-9912"),
+    )
+    application_submit(application=listed, actor=Actor.for_user(listed.applicant))
+    application_submit(application=clean, actor=Actor.for_user(clean.applicant))
+
+    wait_for(lambda: state_of(listed) == AppState.IN_REVIEW, what="the listed owner's application to be decided")
+    result = sanctions_result(listed)
+    assert result.outcome == Outcome.REVIEW and result.details["open_hits"] == 1
+    hit = SanctionsHit.objects.get(application=listed, status="open", near_miss=False)
+    assert hit.uid == 48603 and result.details["hits"][0]["hit"] == hit.public_id
+
+    wait_for(lambda: state_of(clean) not in (AppState.SUBMITTED, AppState.SCREENING), what="the clean one")
+    assert sanctions_result(clean).outcome == Outcome.PASS
+    assert not SanctionsHit.objects.filter(application=clean).exists()
