@@ -17,6 +17,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
+	$(BIN)/python manage.py load_sanctions
 	$(BIN)/python manage.py load_demo_data
 
 # Web (gunicorn), worker and beat together at http://127.0.0.1:8000; Ctrl-C stops them all.

@@ -37,5 +37,7 @@ with sync_playwright() as playwright:
     sign_in(officer, "officer@example.com", "/admin/login/")
     officer.goto(BASE + "/admin/onboarding/event/")
     officer.screenshot(path=OUT / "admin-events.png")
+    officer.goto(BASE + "/admin/sanctions/sanctionslistversion/")
+    officer.screenshot(path=OUT / "admin-sanctions-lists.png")
     browser.close()
 print("screenshots written to", OUT)
