@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
+from onboarding.admin import ReadOnlyAdmin
 from onboarding.errors import DomainError
 from onboarding.services.actors import Actor
 from sanctions.freshness import list_age_days, list_is_stale
@@ -18,17 +19,6 @@ from sanctions.models import (
     SanctionsListVersion,
     SanctionsProgram,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SanctionsListVersion)

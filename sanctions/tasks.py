@@ -36,7 +36,18 @@ def rescreen_after_load(version_public_id: str) -> dict:
     if version is None:
         logger.warning("rescreen: no list version %s", version_public_id)
         return {}
-    if not version.is_active:
-        logger.info("rescreen: %s is no longer the active version; a later load re-screens", version_public_id)
+    if version.is_active:
+        return rescreen(version=version).as_dict()
+    # Superseded before this task ran: the later version's delta does not cover this one's changes, so
+    # close what this version removed (unless it came back) and re-screen fully against the active list.
+    active = SanctionsListVersion.objects.filter(is_active=True).first()
+    if active is None:
         return {}
-    return rescreen(version=version).as_dict()
+    logger.info("rescreen: %s was superseded by %s; re-screening fully", version_public_id, active.public_id)
+    from sanctions.hits import hits_close_removed
+    from sanctions.rescreening import RESCREENING
+
+    removed = set((version.delta or {}).get("removed", []))
+    still_listed = set(active.entries.filter(uid__in=removed).values_list("uid", flat=True))
+    hits_close_removed(uids=removed - still_listed, version=active, actor=RESCREENING)
+    return rescreen(version=active, full=True).as_dict()

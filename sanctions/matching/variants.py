@@ -127,6 +127,8 @@ ROMANISATION_GROUPS: dict[str, tuple[str, ...]] = {
         "magomed",
         "mahamat",
     ),
+    "usama": ("osama", "oussama", "usamah", "osamah"),
+    "ladin": ("laden", "ladeen"),
     "ahmad": ("ahmed", "ahmet", "achmed", "ahmadu", "ehmed", "akhmed", "akhmad"),
     "mahmud": ("mahmoud", "mahmood", "mehmood", "mahmut", "makhmud"),
     "husayn": (

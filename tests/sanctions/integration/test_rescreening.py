@@ -93,3 +93,25 @@ def test_a_new_review_level_hit_opens_a_case_without_suspending(lists):
     assert summary.applications == 2 and summary.new_hits == 1
     assert not SanctionsHit.objects.filter(application=bystander).exists()
     assert Merchant.objects.get(pk=merchant.pk).state == MerchantState.ACTIVE
+
+
+def test_a_version_superseded_before_its_rescreen_ran_is_still_screened(lists, tmp_path):
+    """Two loads in quick succession: the second's delta does not include the first's new entry."""
+    from sanctions.tasks import rescreen_after_load
+
+    before, after = lists
+    load_folder(before)
+    application = application_with(person("Daniel", "Moreno", "1972-10-12", 100, True))
+    merchant = live_merchant_for(application)
+    SanctionsCheck().run(application)
+    first = load_folder(after).version  # adds Daniel Moreno (15102); its task has not run yet
+    later = tmp_path / "later"
+    shutil.copytree(after, later)
+    (later / "cons_prim.csv").write_bytes(CONS_ROW.replace("99001", "99002").encode())
+    second = load_folder(later).version
+    assert 15102 not in second.delta["added"] + second.delta["changed"]
+
+    rescreen_after_load(first.public_id)  # runs late, after the second load
+    assert SanctionsHit.objects.filter(application=application, uid=15102, version=second, status="open").exists()
+    merchant.refresh_from_db()
+    assert merchant.state == MerchantState.SUSPENDED
