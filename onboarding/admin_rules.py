@@ -1,6 +1,7 @@
 """Admin for the versioned KYC rules. Stored versions are read-only; "Add" opens a copy of the version in
 force, and saving it stores the next version through the services (never by editing old rows)."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from onboarding.errors import DomainError
@@ -52,8 +53,37 @@ class EligibilityRuleSetAdmin(VersionReadOnly):
         return super().get_queryset(request)
 
 
+class RiskRuleForm(forms.ModelForm):
+    """Shows a bad rule's problems beside it, before anything is stored."""
+
+    class Meta:
+        model = RiskRule
+        fields = RISK_RULE_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed() and not self.initial:
+            return cleaned
+        for message in kyc_rules.risk_rule_errors({name: cleaned.get(name) for name in RISK_RULE_FIELDS}):
+            self.add_error(None, message)
+        return cleaned
+
+
+class RiskRuleSetForm(forms.ModelForm):
+    class Meta:
+        model = RiskRuleSet
+        fields = ("medium_from", "high_from", "note")
+
+    def clean(self):
+        cleaned = super().clean()
+        for message in kyc_rules.threshold_errors(cleaned.get("medium_from"), cleaned.get("high_from")):
+            self.add_error(None, message)
+        return cleaned
+
+
 class RiskRuleInline(admin.TabularInline):
     model = RiskRule
+    form = RiskRuleForm
     fields = RISK_RULE_FIELDS
     extra = 0
 
@@ -66,6 +96,7 @@ class RiskRuleInline(admin.TabularInline):
 
 @admin.register(RiskRuleSet)
 class RiskRuleSetAdmin(VersionReadOnly):
+    form = RiskRuleSetForm
     list_display = ("version", "medium_from", "high_from", "note", "created_at", "created_by")
     fields = ("medium_from", "high_from", "note")
     inlines = [RiskRuleInline]
@@ -93,6 +124,9 @@ class RiskRuleSetAdmin(VersionReadOnly):
 
     def save_model(self, request, obj, form, change):
         pass  # stored with its rules in save_related, through the service
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        return [{"added": {}}]  # the rows were written by the service, not by the formsets
 
     def save_related(self, request, form, formsets, change):
         rules = [

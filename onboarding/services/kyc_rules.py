@@ -24,6 +24,22 @@ EDIT_POLICY_PERM = "onboarding.add_decisionpolicy"
 ELIGIBILITY_CHANGED = "eligibility_changed"
 
 
+def threshold_errors(medium_from, high_from) -> list[str]:
+    if not (isinstance(medium_from, int) and isinstance(high_from, int) and 0 < medium_from < high_from <= 100):
+        return ["The bands must satisfy 0 < medium < high <= 100."]
+    return []
+
+
+def risk_rule_errors(rule: dict) -> list[str]:
+    """What is wrong with one rule (the admin's forms and the service share this)."""
+    errors = risk.condition_errors(field=rule.get("field"), operator=rule.get("operator"), value=rule.get("value"))
+    if not isinstance(rule.get("weight"), int) or not -100 <= rule["weight"] <= 100:
+        errors.append("The weight is a whole number from -100 to 100.")
+    if not (rule.get("reason") or "").strip():
+        errors.append("Say what the officer reads when the rule applies.")
+    return errors
+
+
 def risk_rules_revise(
     *,
     actor: Actor,
@@ -35,15 +51,11 @@ def risk_rules_revise(
     """Store an edited copy of the risk rules as the next version (scores keep the version they used)."""
     if not actor.is_system:
         actor.require_perm(EDIT_RISK_RULES_PERM, "edit the risk rules")
-    if not 0 < medium_from < high_from <= 100:
-        raise ValidationFailed("Thresholds must satisfy 0 < medium < high <= 100.", fields={"thresholds": ["Invalid."]})
     problems = {}
+    if threshold_errors(medium_from, high_from):
+        problems["thresholds"] = threshold_errors(medium_from, high_from)
     for index, rule in enumerate(rules):
-        errors = risk.condition_errors(field=rule.get("field"), operator=rule.get("operator"), value=rule.get("value"))
-        if not isinstance(rule.get("weight"), int) or not -100 <= rule["weight"] <= 100:
-            errors.append("The weight is a whole number from -100 to 100.")
-        if not (rule.get("reason") or "").strip():
-            errors.append("Say what the officer reads when the rule applies.")
+        errors = risk_rule_errors(rule)
         if errors:
             problems[f"rules[{index}]"] = errors
     if problems:
