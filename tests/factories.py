@@ -121,7 +121,10 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 def upload_documents(application: Application) -> Application:
     """The documents a complete application carries: articles, a bank letter, each person's ID."""
-    actor = Actor.for_user(application.applicant)
+    if application.applicant_id:
+        actor = Actor.for_user(application.applicant)
+    else:
+        actor = Actor.for_partner(application.partner)
     if application.entity_type != "sole_proprietorship":
         document_upload(application=application, actor=actor, kind="articles_of_organization", content=PDF)
     document_upload(application=application, actor=actor, kind="bank_letter", content=PDF)
