@@ -602,8 +602,8 @@ def business_negative(words: dict[str, list[str]], surnames: list[str], rng: ran
 # --------------------------------------------------------------------------- main
 
 
-def main(out: Path) -> None:
-    rng = random.Random(SEED)
+def main(out: Path, seed: int = SEED) -> None:
+    rng = random.Random(seed)
     data = ROOT / "sanctions" / "data"
     listed = ofac.load_folder(data / "sdn_2024-06")
     bundled = ofac.load_folders(data / "sdn_2024-06", data / "alias_supplement_2026", data / "cons_2025-12")
@@ -695,4 +695,8 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "eval_set.jsonl")
+    # The tuning set: `build_eval_set.py`; the held-out set: `build_eval_set.py bench/data/holdout_set.jsonl 20261125`.
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "eval_set.jsonl",
+        int(sys.argv[2]) if len(sys.argv) > 2 else SEED,
+    )
