@@ -29,7 +29,7 @@ def broker_probe() -> dict:
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-        return {"transport": conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_name}
+        return {"transport": conn.transport.driver_name}
 
 
 register_component("database", database_probe)

@@ -141,3 +141,18 @@ def rescreen(*, version: SanctionsListVersion, full: bool = False) -> RescreenSu
             sanctions_check_record(application=application, screen=False)
     logger.info("sanctions re-screen against %s: %s", version.public_id, summary.as_dict())
     return summary
+
+
+def rescreen_loaded(*, version: SanctionsListVersion) -> RescreenSummary:
+    """The re-screening a load owes. A version superseded before this ran is not covered by the later
+    version's delta: close what it removed (unless it came back) and re-screen fully against the active list."""
+    if version.is_active:
+        return rescreen(version=version)
+    active = SanctionsListVersion.objects.filter(is_active=True).first()
+    if active is None:
+        return RescreenSummary(version=version.public_id)
+    logger.info("rescreen: %s was superseded by %s; re-screening fully", version.public_id, active.public_id)
+    removed = set((version.delta or {}).get("removed", []))
+    still_listed = set(active.entries.filter(uid__in=removed).values_list("uid", flat=True))
+    hits_close_removed(uids=removed - still_listed, version=active, actor=RESCREENING)
+    return rescreen(version=active, full=True)

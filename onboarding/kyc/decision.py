@@ -1,14 +1,10 @@
-"""The decision function: the current check results → the application's next state.
+"""What a decision function returns: the application's next state and why.
 
-It is replaceable (``DECISION_FUNCTION``): ``onboarding.kyc.policy.decide`` applies the versioned
-decision policy and the risk score. This default never approves what a check did not pass, and never
-approves automatically once an officer has had the application or when a second approval is required.
+The decision function is replaceable (``DECISION_FUNCTION``); the default, ``onboarding.kyc.policy.decide``,
+applies the versioned decision policy and the risk score to the current check results.
 """
 
 from dataclasses import dataclass, field
-
-from onboarding.models import Application, CheckResult, Outcome
-from onboarding.states import AppState
 
 
 @dataclass(frozen=True)
@@ -19,16 +15,3 @@ class Decision:
     requires_second_approval: bool = False
     # Internal decline reason (onboarding.reason_codes.DECLINE_REASONS); the merchant reads neutral text.
     reason_code: str = "checks_failed"
-
-
-def decide(application: Application, results: dict[str, CheckResult]) -> Decision:
-    not_passed = {name: r.outcome for name, r in sorted(results.items()) if r.outcome != Outcome.PASS}
-    reasons = [f"{name}: {outcome}" for name, outcome in not_passed.items()]
-    if not_passed:
-        # Failures go to an officer too: most are typing mistakes the merchant can fix on request.
-        return Decision(AppState.IN_REVIEW, reasons)
-    if application.has_been_in_review:
-        return Decision(AppState.IN_REVIEW, ["an officer has already reviewed this application"])
-    if application.requires_second_approval:
-        return Decision(AppState.IN_REVIEW, ["a second approval is required"])
-    return Decision(AppState.APPROVED, ["every check passed"])

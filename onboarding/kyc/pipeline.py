@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 from onboarding import crypto
 from onboarding.errors import InvalidTransition
 from onboarding.kyc import snapshot
+from onboarding.kyc.decision import Decision
 from onboarding.kyc.registry import Check, CheckOutcome, registered_checks
 from onboarding.models import Application, CheckResult
 from onboarding.services import applications as app_services
@@ -79,7 +80,7 @@ def run_checks(application: Application) -> dict[str, CheckResult]:
     return current
 
 
-def decision_apply(*, application: Application, decision) -> None:
+def decision_apply(*, application: Application, decision: Decision) -> None:
     """Move the application as decided; a second-approval marker commits with the move to review."""
     reasons = decision.reasons
     if decision.target == AppState.APPROVED:
@@ -89,12 +90,12 @@ def decision_apply(*, application: Application, decision) -> None:
         app_services.application_decline(
             application=application,
             actor=PIPELINE,
-            reason_code=getattr(decision, "reason_code", "checks_failed"),
+            reason_code=decision.reason_code,
             note="; ".join(reasons),
         )
     else:
         with transaction.atomic():
-            if getattr(decision, "requires_second_approval", False):
+            if decision.requires_second_approval:
                 kyc_rules.application_require_second_approval(application=application, actor=PIPELINE, reasons=reasons)
             app_services.application_send_to_review(application=application, actor=PIPELINE, reasons=reasons)
 
