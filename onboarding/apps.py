@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+KYC_PIPELINE = "kyc_pipeline"
+
 
 class OnboardingConfig(AppConfig):
     name = "onboarding"
@@ -11,7 +13,9 @@ class OnboardingConfig(AppConfig):
             checks,  # noqa: F401  (registers the pipeline's checks)
             kyc_checks,  # noqa: F401  (addresses, documents, velocity, names, wallets)
         )
+        from onboarding.services.applications import application_checks_exhausted
         from onboarding.states import AppState
 
-        work.register_pending_work(AppState.SUBMITTED, "onboarding.tasks.process_application")
-        work.register_pending_work(AppState.SCREENING, "onboarding.tasks.process_application")
+        work.register_owed_work(KYC_PIPELINE, "onboarding.tasks.process_application", application_checks_exhausted)
+        work.register_state_work(AppState.SUBMITTED, KYC_PIPELINE)
+        work.register_state_work(AppState.SCREENING, KYC_PIPELINE)

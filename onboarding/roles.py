@@ -37,25 +37,30 @@ VIEW_MODELS = (
     "sanctions.sanctionsprogram",
     "sanctions.embargoedjurisdiction",
     "sanctions.refreshattempt",
+    "onboarding.owedwork",
 )
+# Support talks to merchants: nothing that could tip one off about a sanctions match or show how risk is
+# judged (no audit events, check results, review cases, sanctions records, risk scores or rules, owed work).
+SUPPORT_HIDDEN = ("event", "checkresult", "reviewcase", "risk", "policy", "owedwork")
 OFFICER = [f"{model.split('.')[0]}.view_{model.split('.')[1]}" for model in VIEW_MODELS] + [
     "onboarding.review_application",
 ]
 ROLES = {
-    # Support talks to merchants: no audit events, sanctions records or risk internals (no tip-offs).
     SUPPORT: [
         f"{model.split('.')[0]}.view_{model.split('.')[1]}"
         for model in VIEW_MODELS
-        if not model.startswith("sanctions.") and not any(word in model for word in ("event", "risk", "policy"))
+        if not model.startswith("sanctions.") and not any(word in model for word in SUPPORT_HIDDEN)
     ],
     COMPLIANCE_OFFICER: OFFICER,
-    # Senior officers also edit the risk rules (an edit adds a version; old ones never change).
+    # Senior officers also give second approvals, take approvals back, and edit the risk rules and the
+    # decision policy (an edit adds a version; old ones never change).
     SENIOR_COMPLIANCE_OFFICER: OFFICER
     + [
         "onboarding.second_approve_application",
         "onboarding.reveal_personal_data",
         "onboarding.add_riskruleset",
         "onboarding.add_riskrule",
+        "onboarding.add_decisionpolicy",
     ],
     ADMINISTRATOR: ["onboarding.*", "payments.*", "sanctions.*", "auth.*"],
 }

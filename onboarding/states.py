@@ -36,9 +36,9 @@ class AppState:
 
     # The merchant (or partner) may change the application's data only in these states.
     EDITABLE = frozenset({DRAFT, INFO_REQUESTED})
-    # States in which work is owed by a worker; the sweeper re-publishes it when overdue.
-    PENDING_WORK = frozenset({SUBMITTED, SCREENING, BOARDING})
     FINAL = frozenset({BOARDED, DECLINED, WITHDRAWN, EXPIRED})
+    # Open: not yet decided, so the merchant may still withdraw it (and may not start another).
+    OPEN = frozenset({DRAFT, SUBMITTED, SCREENING, IN_REVIEW, INFO_REQUESTED, AWAITING_SECOND_APPROVAL})
 
 
 S = AppState
@@ -46,7 +46,8 @@ APPLICATION_MACHINE = StateMachine(
     name="application",
     transitions={
         S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
-        S.SUBMITTED: frozenset({S.SCREENING, S.WITHDRAWN}),
+        # submitted → in_review: the system's move when the checks cannot complete (owed work exhausted)
+        S.SUBMITTED: frozenset({S.SCREENING, S.IN_REVIEW, S.WITHDRAWN}),
         S.SCREENING: frozenset({S.APPROVED, S.IN_REVIEW, S.DECLINED, S.WITHDRAWN}),
         S.IN_REVIEW: frozenset(
             {S.APPROVED, S.DECLINED, S.INFO_REQUESTED, S.AWAITING_SECOND_APPROVAL, S.SCREENING, S.WITHDRAWN}

@@ -1,4 +1,5 @@
-"""Celery tasks: thin and idempotent. Each loads by public id and calls a service."""
+"""Celery tasks: thin and idempotent. Each loads by public id and calls a service; a failure is kept on
+the owed-work row it serves, so people see it, and the sweeper tries again with a growing back-off."""
 
 import logging
 
@@ -6,6 +7,8 @@ from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from onboarding import work
+from onboarding.apps import KYC_PIPELINE
+from onboarding.errors import DomainError
 from onboarding.kyc.pipeline import application_advance
 from onboarding.services.actors import Actor
 from onboarding.services.applications import (
@@ -21,23 +24,25 @@ RELIABLE = {"acks_late": True, "reject_on_worker_lost": True}
 @shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
 def process_application(public_id: str) -> str:
     """Screening and the decision for one application (states submitted and screening)."""
-    return application_advance(public_id=public_id)
+    with work.failures_recorded(subject_type="onboarding.application", subject_id=public_id, kind=KYC_PIPELINE):
+        return application_advance(public_id=public_id)
 
 
 @shared_task(**RELIABLE)
 def sweep_pending_work() -> int:
-    """Beat: re-publish work that was recorded but not done in time (crash after commit, broker down)."""
-    return work.sweep_pending_work()
+    """Beat: publish owed work that is due (crash after commit, broker down, a failing task)."""
+    return work.sweep_owed_work()
 
 
 @shared_task(**RELIABLE)
 def expire_info_requests() -> int:
-    """Beat: expire applications whose information request went unanswered past its due date."""
+    """Beat: expire applications whose information request went unanswered past its due date. One that
+    cannot be expired (it moved on meanwhile, a database error) never stops the others."""
     expired = 0
     for application in applications_overdue_for_expiry():
         try:
             application_expire(application=application, actor=Actor.system("expiry"))
             expired += 1
-        except DatabaseError:
-            logger.exception("expiry of %s failed", application.public_id)
+        except (DomainError, DatabaseError) as exc:
+            logger.warning("expiry of %s skipped: %s", application.public_id, work.describe_error(exc))
     return expired

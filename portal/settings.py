@@ -167,6 +167,9 @@ SCREENING_HASH_KEY = secret("SCREENING_HASH_KEY", VAR_DIR)
 # Celery: at-least-once delivery. Work that must happen is also recorded in the database (the
 # application's state and next-attempt time), and a beat sweeper re-publishes what is overdue.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+BROKER_SOCKET_TIMEOUT = float(os.environ.get("BROKER_SOCKET_TIMEOUT", "2"))
+# After a failed publish, a web process leaves publishing to the sweeper for this long.
+BROKER_PUBLISH_PAUSE_SECONDS = env_int("BROKER_PUBLISH_PAUSE_SECONDS", 15)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _queue_dir.mkdir(parents=True, exist_ok=True)
@@ -179,8 +182,20 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Above the longest countdown we ever use, else Redis redelivers a task that is still waiting.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    # Talking to the broker never blocks a request for long: every connection has a connect and a
+    # socket timeout (a broker that accepts and never answers is given up on), and publishing is not
+    # retried in a request, because owed work is recorded in the database and the sweeper publishes it.
+    # The visibility timeout stays above the longest countdown we use, else Redis redelivers a waiting task.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "max_retries": 1,
+    }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        CELERY_BROKER_TRANSPORT_OPTIONS.update(
+            socket_timeout=BROKER_SOCKET_TIMEOUT, socket_connect_timeout=BROKER_SOCKET_TIMEOUT
+        )
+    else:
+        CELERY_BROKER_TRANSPORT_OPTIONS.update(read_timeout=BROKER_SOCKET_TIMEOUT, write_timeout=BROKER_SOCKET_TIMEOUT)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "portal")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -190,7 +205,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_PUBLISH_RETRY = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+# No result backend: tasks report through the database (their owed work and events), never results.
+CELERY_RESULT_BACKEND = None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = False
@@ -206,9 +223,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Work recorded in the database is re-published when it has waited this long without progress.
+# Owed work is re-published when it has waited this long without being done, with a growing back-off;
+# after OWED_WORK_MAX_ATTEMPTS publications it needs attention (listed in the admin).
 PENDING_WORK_GRACE_SECONDS = env_int("PENDING_WORK_GRACE_SECONDS", 60)
 PENDING_WORK_MAX_BACKOFF_SECONDS = env_int("PENDING_WORK_MAX_BACKOFF_SECONDS", 3600)
+OWED_WORK_MAX_ATTEMPTS = env_int("OWED_WORK_MAX_ATTEMPTS", 8)
 
 # Business settings
 INFO_REQUEST_EXPIRY_DAYS = env_int("INFO_REQUEST_EXPIRY_DAYS", 30)

@@ -12,8 +12,8 @@ from onboarding.kyc.registry import Check, CheckOutcome
 from onboarding.models import Application
 from sanctions import hits as hit_services
 from sanctions.freshness import active_version, list_is_stale
-from sanctions.models import SanctionsListVersion
-from sanctions.screening import check_extra_inputs, screen_application
+from sanctions.models import SanctionsHit, SanctionsListVersion
+from sanctions.screening import check_extra_inputs, screen_application, thresholds
 
 
 class SanctionsCheck(Check):
@@ -50,3 +50,23 @@ class SanctionsCheck(Check):
 
     def evaluate(self, application: Application, version: SanctionsListVersion) -> CheckOutcome:
         return hit_services.evaluate(application, version)
+
+    def evidence_problems(self, application: Application, result) -> list[str]:
+        """No approval with a hit open at or above the review threshold, a confirmed hit, or a result that
+        was not screened against the list version active now."""
+        problems = []
+        version = active_version()
+        screened = (result.details or {}).get("list_version")
+        if version is None:
+            problems.append("no sanctions list is active")
+        elif screened != version.public_id:
+            problems.append(f"screened against list {screened or 'none'}, but {version.public_id} is active now")
+        hits = hit_services.current_hits(application)
+        review = thresholds().review  # today's threshold, whatever the hit was classed at when found
+        open_hits = [h for h in hits if h.status == SanctionsHit.Status.OPEN and h.score >= review]
+        if open_hits:
+            problems.append(f"{len(open_hits)} hit(s) at or above the review threshold are still open")
+        confirmed = [h for h in hits if h.status == SanctionsHit.Status.CONFIRMED]
+        if confirmed:
+            problems.append(f"{len(confirmed)} hit(s) confirmed as true matches")
+        return problems

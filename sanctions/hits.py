@@ -26,6 +26,7 @@ from onboarding.kyc.registry import CheckOutcome
 from onboarding.models import Application
 from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
+from onboarding.services.kyc_rules import application_require_second_approval
 from sanctions.freshness import list_age_days, list_is_stale
 from sanctions.matching import ALGORITHM_VERSION
 from sanctions.models import SanctionsHit, SanctionsListVersion
@@ -127,11 +128,16 @@ def hits_sync(
             if existing is not None:
                 if existing.status == Status.CONFIRMED:
                     continue
-                if existing.screened_hash == candidate.screened_hash and existing.entry_hash == candidate.entry_hash:
+                near_miss = candidate.kind == SanctionsHit.Kind.NAME and candidate.score < limits.review
+                same = existing.screened_hash == candidate.screened_hash and existing.entry_hash == candidate.entry_hash
+                if same and existing.near_miss == near_miss:
                     continue
-                why = (
-                    "screened values changed" if existing.screened_hash != candidate.screened_hash else "entry changed"
-                )
+                if existing.screened_hash != candidate.screened_hash:
+                    why = "screened values changed"
+                elif existing.entry_hash != candidate.entry_hash:
+                    why = "entry changed"
+                else:  # the review threshold moved across this hit's score: it is classed anew
+                    why = "review threshold changed"
                 _supersede(existing, actor, why)
                 result.superseded.append(existing)
             carried = _carried_clearance(application, candidate)
@@ -267,6 +273,7 @@ def evaluate(application: Application, version: SanctionsListVersion) -> CheckOu
     potential_block = bool(open_owners - confirmed_owners) and possible_share >= 50
     details = {
         "list_version": version.public_id,
+        "thresholds": {"near_miss": limits.near_miss, "review": limits.review, "block": limits.block},
         "list_age_days": list_age_days(version),
         "list_stale": stale,
         "hits": [
@@ -321,6 +328,13 @@ def _decide(hit: SanctionsHit, actor: Actor, reason: str, target: str, action: s
         current.status_reason = reason.strip()
         current.save(update_fields=["status", "status_at", "status_by", "status_reason"])
         _event(current, actor, action, from_state=from_state, details={"reason": current.status_reason})
+        if target == Status.CLEARED and current.score >= thresholds().review:
+            # Four-eyes: the officer who clears a review-level hit does not also approve alone.
+            application_require_second_approval(
+                application=current.application,
+                actor=actor,
+                reasons=[f"sanctions hit {current.public_id} cleared by an officer"],
+            )
         sanctions_check_record(application=current.application)
     return current
 

@@ -91,3 +91,51 @@ def checks_replaced(*check_classes):
     finally:
         registry._CHECKS.clear()
         registry._CHECKS.update(saved)
+
+
+@contextmanager
+def only_checks(*check_classes):
+    """Run a test with exactly these checks registered, and put back what was registered before."""
+    from onboarding.kyc import registry
+
+    saved = dict(registry._CHECKS)
+    registry._CHECKS.clear()
+    try:
+        for check_class in check_classes:
+            registry.register(check_class)
+        yield
+    finally:
+        registry._CHECKS.clear()
+        registry._CHECKS.update(saved)
+
+
+@pytest.fixture
+def approvable():
+    """One check that always passes is the whole pipeline; ``approvable(application)`` records its current
+    result, so the evidence guard lets an approval through (for tests of who may approve and when)."""
+    from onboarding.kyc.pipeline import run_checks
+    from onboarding.kyc.registry import Check, CheckOutcome
+
+    class BusinessIsThere(Check):
+        name = "business_is_there"
+        reads = ("business",)
+
+        def run(self, application):
+            return CheckOutcome.passed()
+
+    def record(application):
+        run_checks(application)
+        return application
+
+    with only_checks(BusinessIsThere):
+        yield record
+
+
+@pytest.fixture(autouse=True)
+def publishing_resumed():
+    """A broker failure in one test must not pause publishing in the next."""
+    from onboarding import work
+
+    work.resume_publishing()
+    yield
+    work.resume_publishing()

@@ -115,8 +115,12 @@ class DuplicatesCheck(Check):
     description = "Tax id, SSN/ITIN and bank account not used by another applicant or merchant."
 
     def extra_inputs(self, application: Application) -> dict:
-        # Another applicant appearing changes the outcome without this application changing.
-        return {"matches": [sorted(match.items()) for match in find_duplicates(application)]}
+        # Another applicant appearing changes the outcome without this application changing; the other's
+        # state moving on does not (it is shown, not judged), so it stays out of the fingerprint.
+        return {
+            "matches": [sorted((k, v) for k, v in match.items() if k != "other_state")
+                        for match in find_duplicates(application)]
+        }  # fmt: skip
 
     def run(self, application: Application) -> CheckOutcome:
         matches = find_duplicates(application)

@@ -5,42 +5,27 @@ the checks that read it. Results are recorded under a lock on the application ro
 got the same task never record a check twice.
 """
 
-import json
 import logging
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from onboarding import crypto
 from onboarding.errors import InvalidTransition
-from onboarding.kyc import snapshot
 from onboarding.kyc.decision import Decision
+from onboarding.kyc.evidence import EvidenceIncomplete, stale_checks
+from onboarding.kyc.fingerprints import check_inputs, fingerprint
 from onboarding.kyc.registry import Check, CheckOutcome, registered_checks
 from onboarding.models import Application, CheckResult
 from onboarding.services import applications as app_services
 from onboarding.services import kyc_rules
 from onboarding.services.actors import Actor
 from onboarding.states import AppState
+from onboarding.testhooks import pause_point
 
 logger = logging.getLogger(__name__)
 PIPELINE = Actor.system("kyc-pipeline")
-
-
-def check_inputs(check: Check, application: Application) -> dict:
-    inputs = {name: snapshot.section(application, name) for name in check.reads}
-    inputs.update(check.extra_inputs(application))
-    return inputs
-
-
-def fingerprint(check: Check, inputs: dict) -> str:
-    canonical = json.dumps(
-        {"check": check.name, "version": check.version, "inputs": inputs},
-        sort_keys=True,
-        default=str,
-        separators=(",", ":"),
-    )
-    return crypto.keyed_fingerprint(canonical)
+MAX_DECISION_ROUNDS = 3
 
 
 def check_result_record(
@@ -80,24 +65,45 @@ def run_checks(application: Application) -> dict[str, CheckResult]:
     return current
 
 
-def decision_apply(*, application: Application, decision: Decision) -> None:
-    """Move the application as decided; a second-approval marker commits with the move to review."""
-    reasons = decision.reasons
-    if decision.target == AppState.APPROVED:
-        app_services.application_auto_approve(application=application, actor=PIPELINE, reasons=reasons)
-    elif decision.target == AppState.DECLINED:
-        # The reason code stays internal (a sanctions decline reads like any other to the merchant).
-        app_services.application_decline(
-            application=application,
-            actor=PIPELINE,
-            reason_code=decision.reason_code,
-            note="; ".join(reasons),
-        )
-    else:
-        with transaction.atomic():
-            if decision.requires_second_approval:
-                kyc_rules.application_require_second_approval(application=application, actor=PIPELINE, reasons=reasons)
-            app_services.application_send_to_review(application=application, actor=PIPELINE, reasons=reasons)
+class EvidenceChanged(Exception):
+    """The evidence a decision was taken on changed before the decision could be applied."""
+
+    def __init__(self, checks: list[str]) -> None:
+        super().__init__(", ".join(checks))
+        self.checks = checks
+
+
+def decision_apply(*, application: Application, decision: Decision) -> str:
+    """Apply the decision on the locked row, or drop it (``EvidenceChanged``) when any check's inputs
+    changed since its result was recorded: a list version loaded meanwhile, a re-screen, an edit. A
+    second-approval marker commits with the move to review. Returns the state reached."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state != AppState.SCREENING:
+            raise InvalidTransition(f"The application is no longer in screening ({locked.state}).")
+        changed = stale_checks(locked)
+        if changed:
+            raise EvidenceChanged(changed)
+        target, reasons = decision.target, list(decision.reasons)
+        if target == AppState.DECLINED and locked.has_been_in_review:
+            target = AppState.IN_REVIEW
+            reasons.append("the checks would decline; an officer has had the application, so an officer decides")
+        if target == AppState.APPROVED:
+            try:
+                app_services.application_auto_approve(application=locked, actor=PIPELINE, reasons=reasons)
+                return AppState.APPROVED
+            except EvidenceIncomplete as exc:  # something the policy did not weigh: a person decides
+                target, reasons = AppState.IN_REVIEW, [*reasons, *exc.fields.get("checks", [])]
+        if target == AppState.DECLINED:
+            # The reason code stays internal (a sanctions decline reads like any other to the merchant).
+            app_services.application_decline(
+                application=locked, actor=PIPELINE, reason_code=decision.reason_code, note="; ".join(reasons)
+            )
+            return AppState.DECLINED
+        if decision.requires_second_approval:
+            kyc_rules.application_require_second_approval(application=locked, actor=PIPELINE, reasons=reasons)
+        app_services.application_send_to_review(application=locked, actor=PIPELINE, reasons=reasons)
+        return AppState.IN_REVIEW
 
 
 def decision_function():
@@ -105,7 +111,10 @@ def decision_function():
 
 
 def application_advance(*, public_id: str) -> str:
-    """Do the work an application owes in its state; returns the state it ends in. Safe to repeat."""
+    """Do the work an application owes in its state; returns the state it ends in. Safe to repeat.
+
+    The checks run outside any lock; the decision is applied under the row lock only if nothing they
+    read changed meanwhile (re-screening takes the same lock), else the changed checks run again."""
     application = Application.objects.filter(public_id=public_id).first()
     if application is None:
         logger.warning("advance: no application %s", public_id)
@@ -113,12 +122,21 @@ def application_advance(*, public_id: str) -> str:
     try:
         if application.state == AppState.SUBMITTED:
             app_services.application_start_screening(application=application, actor=PIPELINE, publish=False)
-        if application.state == AppState.SCREENING:
+        for _ in range(MAX_DECISION_ROUNDS):
+            if application.state != AppState.SCREENING:
+                break
             results = run_checks(application)
             decision = decision_function()(application, results)
-            decision_apply(application=application, decision=decision)
+            pause_point("pipeline-before-decision")
+            try:
+                decision_apply(application=application, decision=decision)
+            except EvidenceChanged as exc:
+                logger.info("advance: %s: evidence changed before the decision (%s); running again", public_id, exc)
+            application.refresh_from_db()
+        else:
+            logger.warning("advance: %s: the evidence kept changing; the sweeper tries again", public_id)
     except InvalidTransition:
         # Someone else (a duplicate task, an officer, a withdrawal) moved it first: nothing left to do here.
-        application.refresh_from_db()
-        logger.info("advance: %s already moved on to %s", public_id, application.state)
+        logger.info("advance: %s already moved on", public_id)
+    application.refresh_from_db()
     return application.state

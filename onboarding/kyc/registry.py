@@ -49,6 +49,11 @@ class Check(ABC):
     def run(self, application: Application) -> CheckOutcome:
         """Decide the outcome from the application's current data."""
 
+    def evidence_problems(self, application: Application, result) -> list[str]:
+        """What, beyond a current and not failed result, stands in the way of an approval (sanctions: an
+        open or confirmed hit, a list version that is no longer the active one)."""
+        return []
+
 
 _CHECKS: dict[str, Check] = {}
 

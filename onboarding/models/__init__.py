@@ -63,3 +63,6 @@ __all__ += [
     "RiskRuleSet",
     "RiskScore",
 ]
+from onboarding.models.work import OwedWork  # noqa: E402
+
+__all__ += ["OwedWork"]

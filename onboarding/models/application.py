@@ -55,9 +55,6 @@ class Application(PostalAddress, Timestamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     first_approved_at = models.DateTimeField(null=True, blank=True)
-    # Work owed by a worker (states in AppState.PENDING_WORK): the sweeper re-publishes it when due.
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    work_attempts = models.PositiveIntegerField(default=0)
 
     # The business
     legal_name = models.CharField(max_length=200, blank=True)
@@ -91,7 +88,6 @@ class Application(PostalAddress, Timestamped):
             models.CheckConstraint(condition=Q(monthly_volume_cents__gte=0), name="volume_not_negative"),
             models.CheckConstraint(condition=Q(average_ticket_cents__gte=0), name="ticket_not_negative"),
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.legal_name or 'Untitled application'} ({self.public_id})"

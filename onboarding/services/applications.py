@@ -5,6 +5,7 @@ its events in the same transaction. What the merchant and partner read is the sh
 reason code; reasons, notes and check details go to internal events.
 """
 
+import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onboarding.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from onboarding.kyc.evidence import evidence_ensure, stale_checks
 from onboarding.models import Application, InfoRequest
 from onboarding.reason_codes import DECLINE_REASONS
 from onboarding.services.access import ensure_can_act_for
@@ -26,16 +28,9 @@ from onboarding.services.transitions import application_transition
 from onboarding.states import AppState
 from onboarding.submission import completeness_errors
 
-WITHDRAWABLE = frozenset(
-    {
-        AppState.DRAFT,
-        AppState.SUBMITTED,
-        AppState.SCREENING,
-        AppState.IN_REVIEW,
-        AppState.INFO_REQUESTED,
-        AppState.AWAITING_SECOND_APPROVAL,
-    }
-)
+# Re-running the checks after an answer is the system's move, not the merchant's.
+RECHECK = Actor.system("kyc-pipeline")
+WITHDRAWABLE = AppState.OPEN
 
 
 def _note(application: Application, actor: Actor, action: str, **details) -> None:
@@ -43,15 +38,23 @@ def _note(application: Application, actor: Actor, action: str, **details) -> Non
 
 
 def application_submit(*, application: Application, actor: Actor, ip_address: str | None = None) -> Application:
-    """Submit a complete draft: creates the merchant on its first application and queues the checks."""
+    """Submit a complete draft: creates the merchant on its first application and queues the checks.
+
+    Completeness is judged on the locked row, so an edit landing meanwhile cannot slip an incomplete
+    draft through. A merchant's next application must be for the same business (the same tax id)."""
     ensure_can_act_for(application, actor)
-    errors = completeness_errors(application)
-    if errors:
-        raise ValidationFailed("The application is not complete yet.", fields=errors)
+    ip_address = submitted_ip_address(ip_address)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != AppState.DRAFT:
             raise InvalidTransition(f"Only a draft can be submitted (this one is {locked.get_state_display()}).")
+        errors = completeness_errors(locked)
+        if locked.merchant_id and locked.tax_id_index and locked.tax_id_index != locked.merchant.tax_id_index:
+            errors.setdefault("business.tax_id", []).append(
+                "This application is for an existing merchant: its tax id must be that merchant's."
+            )
+        if errors:
+            raise ValidationFailed("The application is not complete yet.", fields=errors)
         if locked.merchant_id is None:
             locked.merchant = merchant_create_for(application=locked, actor=actor)
             locked.save(update_fields=["merchant", "updated_at"])
@@ -66,6 +69,16 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
         )
     application.refresh_from_db()
     return application
+
+
+def submitted_ip_address(value) -> str | None:
+    """One IPv4 or IPv6 address, or None; anything else (a proxy's list, a name) is a field error."""
+    if value in (None, ""):
+        return None
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        raise ValidationFailed("The request's address is not valid.", fields={"ip_address": ["Give one IP address."]})
 
 
 def application_withdraw(*, application: Application, actor: Actor, reason: str = "") -> None:
@@ -131,63 +144,100 @@ def application_request_info(*, application: Application, actor: Actor, message:
 
 
 def application_answer_info(*, application: Application, actor: Actor, answer: str) -> None:
-    """The merchant (or partner) answers: the application returns to the officers."""
+    """The merchant (or partner) answers: the application returns to the officers.
+
+    When anything a check reads changed during the request (the merchant edited the application), the
+    system sends it on to screening in the same transaction; the changed checks run, and the in-review
+    marker brings it back to an officer, never to an automatic approval."""
     ensure_can_act_for(application, actor)
-    if not answer.strip():
-        raise ValidationFailed("Write your answer.", fields={"answer": ["This field is required."]})
+    if not isinstance(answer, str):
+        raise ValidationFailed("Write your answer.", fields={"answer": ["Enter text."]})
+    answer = answer.strip()
+    problems = answer_errors(answer)
+    if problems:
+        raise ValidationFailed("Please correct your answer.", fields={"answer": problems})
     with transaction.atomic():
         application_transition(
             application, target=AppState.IN_REVIEW, actor=actor, action="info_answered", reason_code="info_answered"
         )
         InfoRequest.objects.filter(application=application, answered_at__isnull=True).update(
-            answer=answer.strip(), answered_at=timezone.now()
+            answer=answer, answered_at=timezone.now()
         )
+        changed = stale_checks(application)
+        if changed:
+            application_transition(
+                application,
+                target=AppState.SCREENING,
+                actor=RECHECK,
+                action="checks_rerun",
+                reason_code="under_review",
+            )
+            _note(application, RECHECK, "checks_rerun_after_answer", checks=changed)
+
+
+ANSWER_MAX_LENGTH = 10_000
+
+
+def answer_errors(answer: str) -> list[str]:
+    if not answer:
+        return ["This field is required."]
+    if len(answer) > ANSWER_MAX_LENGTH:
+        return [f"Keep the answer to {ANSWER_MAX_LENGTH} characters (it has {len(answer)})."]
+    if any((ord(c) < 32 and c not in "\n\r\t") or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 127 for c in answer):
+        return ["The answer contains characters that cannot be stored (control characters)."]
+    return []
 
 
 def application_approve(*, application: Application, actor: Actor, note: str = "") -> str:
-    """An officer approves; with ``requires_second_approval`` the first approval waits for a second officer.
+    """An officer approves; with ``requires_second_approval`` the first approval waits for a second,
+    different senior officer. Decided on the locked row: a flag set concurrently is seen. The approval
+    stands only on fresh, complete evidence (kyc/evidence.py).
 
-    Returns the state reached: ``approved`` or ``awaiting_second_approval``.
-    """
+    Returns the state reached: ``approved`` or ``awaiting_second_approval``."""
     actor.require_perm(REVIEW_PERM, "approve applications")
-    application.refresh_from_db()
-    if application.state == AppState.AWAITING_SECOND_APPROVAL:
-        actor.require_perm(SECOND_APPROVAL_PERM, "give the second approval")
-
-        def second_approver(current: Application) -> None:
-            if current.first_approver_id == actor.user.pk:
-                raise PermissionDenied("The second approval must come from a different officer.")
-
-        target, guard, updates = AppState.APPROVED, second_approver, {"decided_at": timezone.now()}
-    elif application.requires_second_approval:
-        target, guard = AppState.AWAITING_SECOND_APPROVAL, None
-        updates = {"first_approver": actor.user, "first_approved_at": timezone.now()}
-    else:
-        target, guard, updates = AppState.APPROVED, None, {"decided_at": timezone.now()}
     with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state == AppState.AWAITING_SECOND_APPROVAL:
+            actor.require_perm(SECOND_APPROVAL_PERM, "give the second approval")
+            if locked.first_approver_id == actor.user.pk:
+                raise PermissionDenied("The second approval must come from a different officer.")
+            target, updates = AppState.APPROVED, {"decided_at": timezone.now()}
+        elif locked.state == AppState.IN_REVIEW:
+            if locked.requires_second_approval:
+                target = AppState.AWAITING_SECOND_APPROVAL
+                updates = {"first_approver": actor.user, "first_approved_at": timezone.now()}
+            else:
+                target, updates = AppState.APPROVED, {"decided_at": timezone.now()}
+        else:
+            raise InvalidTransition(
+                f"Only an application in review or awaiting its second approval can be approved "
+                f"(this one is {locked.get_state_display().lower()})."
+            )
+        evidence_ensure(locked)
         application_transition(
-            application,
+            locked,
             target=target,
             actor=actor,
             action="approved",
             reason_code="approved" if target == AppState.APPROVED else "under_review",
-            guard=guard,
             updates=updates,
         )
         if target == AppState.APPROVED:
-            merchant_adopt_parties(application=application)
-        _note(application, actor, "officer_note", note=note)
+            merchant_adopt_parties(application=locked)
+        _note(locked, actor, "officer_note", note=note)
+    application.refresh_from_db()
     return target
 
 
 def application_auto_approve(*, application: Application, actor: Actor, reasons: list[str]) -> None:
-    """The decision policy approves without an officer (screening → approved)."""
+    """The decision policy approves without an officer (screening → approved), on fresh, complete evidence."""
     if not actor.is_system:
         raise PermissionDenied("Only the decision policy approves automatically.")
 
-    def no_second_approval_needed(current: Application) -> None:
+    def approvable(current: Application) -> None:
         if current.requires_second_approval:
             raise InvalidTransition("An application that needs a second approval is approved by two officers.")
+        evidence_ensure(current)
 
     with transaction.atomic():
         application_transition(
@@ -197,18 +247,24 @@ def application_auto_approve(*, application: Application, actor: Actor, reasons:
             action="auto_approved",
             reason_code="approved",
             updates={"decided_at": timezone.now()},
-            guard=no_second_approval_needed,
+            guard=approvable,
         )
         merchant_adopt_parties(application=application)
         _note(application, actor, "decision", reasons=reasons)
 
 
 def application_decline(*, application: Application, actor: Actor, reason_code: str, note: str = "") -> None:
-    """Decline with an internal reason code; the merchant reads the neutral 'declined' text."""
+    """Decline with an internal reason code; the merchant reads the neutral 'declined' text. Once an
+    officer has had the application, only an officer declines it."""
     if not actor.is_system:
         actor.require_perm(REVIEW_PERM, "decline applications")
     if reason_code not in DECLINE_REASONS:
         raise ValidationFailed("Choose a decline reason.", fields={"reason_code": ["Unknown reason."]})
+
+    def officers_decide(current: Application) -> None:
+        if actor.is_system and current.has_been_in_review:
+            raise InvalidTransition("Once an officer has had the application, only an officer declines it.")
+
     with transaction.atomic():
         application_transition(
             application,
@@ -217,29 +273,45 @@ def application_decline(*, application: Application, actor: Actor, reason_code: 
             action="declined",
             reason_code="declined",
             updates={"decided_at": timezone.now(), "decline_reason_code": reason_code},
+            guard=officers_decide,
         )
         _note(application, actor, "decline_reason", reason_code=reason_code, note=note)
         merchant_close_if_abandoned(merchant=application.merchant, actor=Actor.system("onboarding"))
 
 
+TAKEN_BACK = (AppState.APPROVED, AppState.BOARDING, AppState.BOARDING_FAILED)
+
+
 def application_return_to_review(*, application: Application, actor: Actor, note: str = "") -> None:
-    """Back to the queue: a second approver disagrees, or a failed boarding needs an officer."""
+    """Back to the queue: a second approver disagrees. Taking back an approval (approved, boarding or
+    boarding failed) is a senior officer's act with a reason."""
     actor.require_perm(REVIEW_PERM, "return an application to review")
     with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state in TAKEN_BACK:
+            actor.require_perm(SECOND_APPROVAL_PERM, "take back an approval")
+            if not (note or "").strip():
+                raise ValidationFailed(
+                    "Say why the approval is taken back.", fields={"note": ["This field is required."]}
+                )
         application_transition(
-            application,
+            locked,
             target=AppState.IN_REVIEW,
             actor=actor,
-            action="returned_to_review",
+            action="approval_taken_back" if locked.state in TAKEN_BACK else "returned_to_review",
             reason_code="under_review",
             updates={"first_approver": None},
         )
-        _note(application, actor, "officer_note", note=note)
+        _note(locked, actor, "officer_note", note=note)
+    application.refresh_from_db()
 
 
 def application_reopen_for_sanctions_hit(*, application: Application, actor: Actor, details: dict) -> None:
-    """A new sanctions hit after approval: approved | boarding | boarding_failed → in_review (internal)."""
-    if application.state not in (AppState.APPROVED, AppState.BOARDING, AppState.BOARDING_FAILED):
+    """A new sanctions hit after approval: approved | boarding | boarding_failed → in_review (internal).
+    Only re-screening does this; an officer takes an approval back with ``application_return_to_review``."""
+    if not actor.is_system:
+        raise PermissionDenied("Only re-screening reopens an application for a new sanctions hit.")
+    if application.state not in TAKEN_BACK:
         raise InvalidTransition("Only an approved or boarding application is reopened for a new hit.")
     with transaction.atomic():
         application_transition(
@@ -248,6 +320,18 @@ def application_reopen_for_sanctions_hit(*, application: Application, actor: Act
         event_record(
             actor=actor, subject=application, action="sanctions_hit", reason_code="sanctions_new_hit", details=details
         )
+
+
+def application_checks_exhausted(application: Application, work) -> None:
+    """The checks could not complete within their attempts: an officer takes over (internal reason)."""
+    if application.state not in (AppState.SUBMITTED, AppState.SCREENING):
+        return
+    error = work.last_error or "no error was recorded"
+    application_send_to_review(
+        application=application,
+        actor=Actor.system("owed-work"),
+        reasons=[f"the checks could not complete after {work.attempts} attempts ({error})"],
+    )
 
 
 def application_expire(*, application: Application, actor: Actor) -> None:

@@ -10,12 +10,15 @@ from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
 from onboarding.statemachine import apply_transition
 from onboarding.states import APPLICATION_MACHINE, AppState
-from onboarding.work import pending_work_updates, publish_on_commit
+from onboarding.work import owed_work_done, owed_work_record, state_work_kind
 
 
-def _marker_guard(current: Application, target: str) -> None:
+def _rules_for_every_move(current: Application, target: str, actor: Actor) -> None:
     if current.state == AppState.SCREENING and target == AppState.APPROVED and current.has_been_in_review:
         raise InvalidTransition("Once an officer has had the application, only an officer approves it.")
+    if current.state == AppState.SUBMITTED and target == AppState.IN_REVIEW and not actor.is_system:
+        # The system's way out when the checks cannot complete; officers act once it is in review.
+        raise InvalidTransition("Only the system sends a submitted application straight to review.")
 
 
 def application_transition(
@@ -35,20 +38,17 @@ def application_transition(
 
     The shared event carries only the neutral reason code; details go to the event only when the event
     is internal (``shared=False``), and services record internal details in a separate event otherwise.
-    ``publish=False`` is for a worker that carries on with the work itself: the due time is still set,
-    so the sweeper takes over if that worker dies.
+    The work a state owes (the checks in ``submitted`` and ``screening``) is recorded as owed work in the
+    same transaction as the move into it and marked done by the move out of it. ``publish=False`` is for
+    a worker that carries on with the work itself: the sweeper still takes over if that worker dies.
     """
     updates = dict(updates or {})
     now = timezone.now()
     if target == AppState.IN_REVIEW:
         updates.setdefault("has_been_in_review", True)
-    if target in AppState.PENDING_WORK:
-        updates.update(pending_work_updates(now=now))
-    elif application.state in AppState.PENDING_WORK or application.next_attempt_at:
-        updates.update({"next_attempt_at": None, "work_attempts": 0})
 
     def check(current: Application) -> None:
-        _marker_guard(current, target)
+        _rules_for_every_move(current, target, actor)
         if guard:
             guard(current)
         if target == AppState.IN_REVIEW and not current.has_been_in_review:
@@ -65,8 +65,11 @@ def application_transition(
             details=details if not shared else None,
             shared=shared,
         )
-        if target in AppState.PENDING_WORK and publish:
-            publish_on_commit(instance)
+        source_kind, target_kind = state_work_kind(source), state_work_kind(target)
+        if source_kind and source_kind != target_kind:
+            owed_work_done(subject=instance, kind=source_kind)
+        if target_kind:
+            owed_work_record(subject=instance, kind=target_kind, publish=publish)
 
     return apply_transition(
         application, machine=APPLICATION_MACHINE, target=target, guard=check, updates=updates, on_applied=record

@@ -64,7 +64,7 @@ def test_work_published_while_the_broker_is_down_is_delivered_by_the_sweeper(
             app.conf.task_default_queue = queue
             try:
                 assert state_of(application) == AppState.SUBMITTED  # nothing was delivered by itself
-                published = work.sweep_pending_work(now=timezone.now() + timedelta(seconds=5))
+                published = work.sweep_owed_work(now=timezone.now() + timedelta(seconds=5))
                 assert published == 1
                 wait_for(lambda: state_of(application) == AppState.IN_REVIEW, what="the swept task to run")
             finally:

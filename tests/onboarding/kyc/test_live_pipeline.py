@@ -7,7 +7,6 @@ from onboarding.services.actors import Actor
 from onboarding.services.applications import (
     application_answer_info,
     application_request_info,
-    application_rerun_checks,
     application_submit,
 )
 from onboarding.services.documents import document_upload
@@ -36,8 +35,8 @@ def test_the_worker_runs_the_kyc_checks_and_reruns_only_what_changed(live_worker
     reasons = Event.objects.get(application=application, action="review_reasons").details["reasons"]
     assert reasons[:2] == ["documents: review", "sanctions: not_run"]
 
-    # An officer asks for the documents, the merchant uploads them, the officer re-runs the checks:
-    # only the documents check runs again.
+    # An officer asks for the documents, the merchant uploads them and answers: what changed is checked
+    # again by itself (only the documents check runs), and the application comes back to the officer.
     reviewer = Actor.for_user(officer())
     application_request_info(application=application, actor=reviewer, message="Please upload your documents.")
     pdf, actor = b"%PDF-1.4 test", Actor.for_user(application.applicant)
@@ -47,7 +46,6 @@ def test_the_worker_runs_the_kyc_checks_and_reruns_only_what_changed(live_worker
         document_upload(application=application, actor=actor, kind="drivers_license", content=pdf, party=party)
     rows, scores = CheckResult.objects.filter(application=application).count(), RiskScore.objects.count()
     application_answer_info(application=application, actor=actor, answer="Uploaded.")
-    application_rerun_checks(application=application, actor=reviewer)
     wait_for(lambda: reviews(application) == 2, what="the re-run")
     assert CheckResult.objects.filter(application=application).count() == rows + 1
     assert CheckResult.objects.get(application=application, check_name="documents", is_current=True).outcome == "pass"

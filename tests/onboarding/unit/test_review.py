@@ -24,8 +24,8 @@ from tests.factories import application_in_state, draft_application, officer
 pytestmark = pytest.mark.django_db
 
 
-def test_request_and_answer_information():
-    application = application_in_state(AppState.IN_REVIEW, has_been_in_review=True)
+def test_request_and_answer_information(approvable):
+    application = approvable(application_in_state(AppState.IN_REVIEW, has_been_in_review=True))
     reviewer = Actor.for_user(officer())
     request = application_request_info(application=application, actor=reviewer,
                                        message="Please upload a bank letter.")  # fmt: skip

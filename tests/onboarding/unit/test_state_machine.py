@@ -26,6 +26,7 @@ S = AppState
 EXPECTED_APPLICATION_TABLE = {
     (S.DRAFT, S.SUBMITTED),
     (S.SUBMITTED, S.SCREENING),
+    (S.SUBMITTED, S.IN_REVIEW),  # the system's move when the checks cannot complete
     (S.SCREENING, S.APPROVED),
     (S.SCREENING, S.IN_REVIEW),
     (S.SCREENING, S.DECLINED),
@@ -97,8 +98,8 @@ def test_first_entry_into_review_is_marked_and_blocks_automatic_approval():
     assert application.state == S.IN_REVIEW
 
 
-def test_unmarked_screening_application_is_approved_automatically():
-    application = application_in_state(S.SCREENING)
+def test_unmarked_screening_application_is_approved_automatically(approvable):
+    application = approvable(application_in_state(S.SCREENING))
     application_auto_approve(application=application, actor=Actor.system("policy"), reasons=["all pass"])
     application.refresh_from_db()
     assert application.state == S.APPROVED
@@ -111,8 +112,9 @@ def test_only_the_system_approves_automatically():
 
 
 class TestSecondApproval:
-    def test_needs_a_different_senior_officer(self):
+    def test_needs_a_different_senior_officer(self, approvable):
         application = application_in_state(S.IN_REVIEW, requires_second_approval=True, has_been_in_review=True)
+        approvable(application)
         first = officer("Senior compliance officer")
         reached = application_approve(application=application, actor=Actor.for_user(first))
         assert reached == S.AWAITING_SECOND_APPROVAL
@@ -129,8 +131,8 @@ class TestSecondApproval:
         second = officer("Senior compliance officer")
         assert application_approve(application=application, actor=Actor.for_user(second)) == S.APPROVED
 
-    def test_without_the_flag_one_officer_approves(self):
-        application = application_in_state(S.IN_REVIEW, has_been_in_review=True)
+    def test_without_the_flag_one_officer_approves(self, approvable):
+        application = approvable(application_in_state(S.IN_REVIEW, has_been_in_review=True))
         assert application_approve(application=application, actor=Actor.for_user(officer())) == S.APPROVED
 
     def test_a_merchant_cannot_approve(self):
@@ -209,12 +211,13 @@ def test_every_pair_of_merchant_states(source, target):
             apply_transition(merchant, machine=MERCHANT_MACHINE, target=target, on_applied=lambda *_: None)
 
 
-def test_approval_makes_the_applications_parties_the_merchants_current_ones():
+def test_approval_makes_the_applications_parties_the_merchants_current_ones(approvable):
     from onboarding.services.applications import application_submit
 
     application = draft_application()
     application_submit(application=application, actor=Actor.for_user(application.applicant))
     Application.objects.filter(pk=application.pk).update(state=S.IN_REVIEW, has_been_in_review=True)
+    approvable(application)
     application_approve(application=application, actor=Actor.for_user(officer()))
     application.merchant.refresh_from_db()
     assert application.merchant.current_application == application

@@ -11,6 +11,7 @@ from onboarding.services.applications import application_decline, application_su
 from onboarding.services.drafts import application_create_draft
 from onboarding.services.merchants import merchant_activate
 from onboarding.states import AppState, MerchantState
+from onboarding.work import owed_work_pending
 from tests.factories import UserFactory, application_in_state, draft_application, officer
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def test_submission_creates_the_merchant_and_owes_work(django_capture_on_commit_
     application.refresh_from_db()
     assert application.state == AppState.SUBMITTED
     assert str(application.submitted_ip) == "198.51.100.4"
-    assert application.next_attempt_at is not None
+    assert owed_work_pending(subject=application, kind="kyc_pipeline") is not None
     merchant = application.merchant
     assert merchant.state == MerchantState.ONBOARDING and merchant.public_id.startswith("mer_")
     assert merchant.users.filter(pk=application.applicant.pk).exists()

@@ -1,0 +1,93 @@
+"""A merchant's next application (another store, a changed bank account): filed under the same merchant,
+never a second one, starting from what the merchant's current application says.
+
+The merchant is one business with one acquirer account; each application is one reviewed change. The new
+draft starts as a copy of the current application's business, owners, bank account, stores (with their
+terminals) and wallets, so the merchant changes only what differs; documents and the signature are given
+again, because they attest to this application. Submitting it requires the merchant's own tax id.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from onboarding.errors import InvalidTransition, PermissionDenied
+from onboarding.models import Application, Merchant
+from onboarding.services.actors import Actor
+from onboarding.services.drafts import (
+    BANK_FIELDS,
+    BUSINESS_FIELDS,
+    PARTY_FIELDS,
+    STORE_FIELDS,
+    TERMINAL_FIELDS,
+    WALLET_FIELDS,
+    application_create_draft,
+)
+from onboarding.services.events import event_record
+from onboarding.states import AppState, MerchantState
+
+
+def _plain(value):
+    """A stored value as the draft service takes it (dates as ISO text, percentages as numbers)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _copy(obj, fields) -> dict:
+    return {name: _plain(getattr(obj, name)) for name in sorted(fields - {"public_id", "terminals"})}
+
+
+def application_sections(application: Application) -> dict:
+    """The application's data as the draft service's sections (personal data decrypted in memory only)."""
+    account = getattr(application, "bank_account", None)
+    return {
+        "business": _copy(application, BUSINESS_FIELDS),
+        "parties": [_copy(party, PARTY_FIELDS) for party in application.parties.all()],
+        "bank_account": _copy(account, BANK_FIELDS) if account is not None else None,
+        "stores": [
+            {**_copy(store, STORE_FIELDS), "terminals": [_copy(t, TERMINAL_FIELDS) for t in store.terminals.all()]}
+            for store in application.stores.all()
+        ],
+        "wallets": [_copy(request, WALLET_FIELDS) for request in application.wallet_requests.all()],
+    }
+
+
+def _may_apply_for(merchant: Merchant, actor: Actor) -> bool:
+    if actor.is_system:
+        return True
+    if actor.kind == "partner":
+        return merchant.partner_id is not None and merchant.partner_id == actor.partner.pk
+    return merchant.users.filter(pk=actor.user.pk).exists()
+
+
+def application_create_next(*, merchant: Merchant, actor: Actor) -> Application:
+    """Start the merchant's next application as a draft under the same merchant."""
+    if not _may_apply_for(merchant, actor):
+        raise PermissionDenied("You cannot apply for this merchant.")
+    with transaction.atomic():
+        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        if merchant.state == MerchantState.CLOSED:
+            raise InvalidTransition("This merchant is closed; start a new application instead.")
+        open_application = merchant.applications.filter(state__in=AppState.OPEN).first()
+        if open_application is not None:
+            raise InvalidTransition(
+                f"The merchant already has an open application ({open_application.public_id}); "
+                "finish or withdraw it first."
+            )
+        source = merchant.current_application or merchant.applications.order_by("-created_at").first()
+        sections = application_sections(source) if source is not None else {}
+        channel = "api" if actor.kind == "partner" else "web"
+        application = application_create_draft(actor=actor, channel=channel, **sections)
+        Application.objects.filter(pk=application.pk).update(merchant=merchant)
+        application.merchant = merchant
+        event_record(
+            actor=actor,
+            subject=application,
+            action="next_application_started",
+            details={"merchant": merchant.public_id, "copied_from": source.public_id if source else None},
+        )
+    return application
