@@ -189,13 +189,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "max_retries": 1,
+        # Redis reads the socket_* options, py-amqp the *_timeout ones; each transport ignores the others.
+        "socket_timeout": BROKER_SOCKET_TIMEOUT,
+        "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+        "read_timeout": BROKER_SOCKET_TIMEOUT,
+        "write_timeout": BROKER_SOCKET_TIMEOUT,
     }
-    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-        CELERY_BROKER_TRANSPORT_OPTIONS.update(
-            socket_timeout=BROKER_SOCKET_TIMEOUT, socket_connect_timeout=BROKER_SOCKET_TIMEOUT
-        )
-    else:
-        CELERY_BROKER_TRANSPORT_OPTIONS.update(read_timeout=BROKER_SOCKET_TIMEOUT, write_timeout=BROKER_SOCKET_TIMEOUT)
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "portal")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

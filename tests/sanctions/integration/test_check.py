@@ -13,8 +13,12 @@ from django.core.management import call_command
 
 from onboarding.errors import PermissionDenied
 from onboarding.kyc.pipeline import run_checks
-from onboarding.models import CheckResult, Event, Outcome, Party
+from onboarding.models import Application, CheckResult, Event, Outcome, Party
 from onboarding.services.actors import Actor
+from onboarding.services.applications import application_withdraw
+from onboarding.services.drafts import application_update_draft
+from onboarding.services.merchant_applications import application_create_next
+from onboarding.states import AppState
 from sanctions.check import SanctionsCheck
 from sanctions.hits import hit_clear, hit_confirm
 from sanctions.models import SanctionsHit
@@ -182,18 +186,22 @@ def test_a_clearance_carries_over_to_the_same_person_on_the_next_application(fre
     merchant = live_merchant_for(first)
     run(first)
     hit_clear(hit=name_hits(first).get(), actor=Actor.for_user(officer()), reason="Different person")
+    Application.objects.filter(pk=first.pk).update(state=AppState.BOARDED)
+    user = Actor.for_user(first.applicant)
 
-    second = application_with(person("Dmitry", "Khoroshev", "1993-04-17", 100, True))
-    second.merchant = merchant
-    second.save(update_fields=["merchant"])
+    second = application_create_next(merchant=merchant, actor=user)  # the same owners, copied
     assert run(second).outcome == Outcome.PASS
     carried = name_hits(second).get()
     assert carried.status == "cleared" and carried.carried_over_from == name_hits(first).get()
 
     # Someone else with the same name (another SSN) is screened afresh.
-    third = application_with(person("Dmitry", "Khoroshev", "1993-04-17", 100, True, ssn="318-60-9912"))
-    third.merchant = merchant
-    third.save(update_fields=["merchant"])
+    application_withdraw(application=second, actor=user)
+    third = application_create_next(merchant=merchant, actor=user)
+    application_update_draft(
+        application=third,
+        actor=user,
+        parties=[person("Dmitry", "Khoroshev", "1993-04-17", 100, True, ssn="318-60-9912")],
+    )
     assert run(third).outcome == Outcome.REVIEW
 
 
