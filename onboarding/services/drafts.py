@@ -6,7 +6,8 @@ Every value first passes the input rules of ``onboarding.input`` (its type, its 
 characters): a wrong type in any section, item or field is a field error (``business``,
 ``parties[1]``, ``stores[0].terminals[0].device_type``), never an exception, and never reaches a model.
 Collections (parties, stores and their terminals, wallets) are replaced as a whole; items that carry
-their ``public_id`` are updated in place, so their ids stay stable across edits.
+their ``public_id`` are updated in place, so their ids stay stable across edits. A wallet request sent
+again keeps its row, and with it the eligibility already assessed for it.
 """
 
 from datetime import date
@@ -331,6 +332,19 @@ def _forget_documents_of_removed_parties(application: Application, keep: list[Pa
         Document.objects.filter(application=application, party__in=removed).delete()
 
 
+def _save_wallets(application: Application, requests: list[WalletRequest]) -> None:
+    """Requests already on the application keep their row (and the eligibility assessed for it); only
+    those no longer wanted go, and only new ones are added, pending until the check assesses them."""
+    existing = {(row.wallet, row.channel): row for row in application.wallet_requests.all()}
+    wanted = {(request.wallet, request.channel) for request in requests}
+    kept = [row.pk for key, row in existing.items() if key in wanted]
+    application.wallet_requests.exclude(pk__in=kept).delete()
+    for request in requests:
+        if (request.wallet, request.channel) not in existing:
+            request.application = application
+            request.save()
+
+
 def _write(application, *, business, parties, bank_account, stores, wallets) -> None:
     """Validate every section given, then write them all, or raise ValidationFailed and write nothing."""
     errors = FieldErrors()
@@ -366,10 +380,7 @@ def _write(application, *, business, parties, bank_account, stores, wallets) -> 
                 terminal.store = store
             _save_collection(Terminal.objects.filter(store=store), terminals, "stores")
     if wallet_rows is not None:
-        application.wallet_requests.all().delete()
-        for request in wallet_rows:
-            request.application = application
-            request.save()
+        _save_wallets(application, wallet_rows)
 
 
 def application_create_draft(
