@@ -6,6 +6,10 @@ One function answers it (``wallet_eligibility``) for the merchant form's early n
 each row with its source) stored as numbered, never-changed versions (``EligibilityRuleSet``); the
 highest version is in force. Every matching row applies and the worst outcome wins
 (ineligible > review > eligible); no matching row means eligible.
+
+The pipeline's check is re-run whenever its inputs change (``check_inputs``): the rule version, the
+acquirer, and the wallet request rows it records its outcomes on, so a request row that was replaced
+(and is pending again) is always assessed, even when the wallets asked for read the same.
 """
 
 import hashlib
@@ -142,6 +146,17 @@ def worst(results: list[Eligibility]) -> Eligibility:
     reasons = list(dict.fromkeys(r for e in same for r in e.reasons))
     sources = list(dict.fromkeys(s for e in same for s in e.sources))
     return Eligibility(top.outcome, reasons, sources, top.rule_version)
+
+
+def check_inputs(application) -> dict:
+    """What the ``wallet_eligibility`` check depends on beyond the sections it reads (business, stores,
+    wallets). The check stores its outcome on each request row, and a new row starts as pending, so the
+    rows themselves are inputs: a replaced row has a new id, which changes the check's fingerprint."""
+    return {
+        "eligibility_rules": rule_set_current().version,
+        "acquirer": application.acquirer,
+        "wallet_request_rows": sorted(application.wallet_requests.values_list("pk", flat=True)),
+    }
 
 
 def request_eligibility(application, wallet_request, *, rule_set: EligibilityRuleSet | None = None) -> Eligibility:

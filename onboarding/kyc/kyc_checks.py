@@ -154,7 +154,7 @@ class WalletEligibilityCheck(Check):
     description = "Each requested wallet is allowed for the category, state, channel and acquirer."
 
     def extra_inputs(self, application: Application) -> dict:
-        return {"eligibility_rules": eligibility.rule_set_current().version, "acquirer": application.acquirer}
+        return eligibility.check_inputs(application)
 
     def run(self, application: Application) -> CheckOutcome:
         rule_set = eligibility.rule_set_current()

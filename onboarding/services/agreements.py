@@ -1,9 +1,16 @@
-"""Signing the merchant agreement: which version, by whom, when, from where."""
+"""Signing the merchant agreement: which version, by whom, when, from where.
+
+The signer's name, title and language pass the input rules of ``onboarding.input`` (text, trimmed, no
+control characters, no longer than their columns) and the IP address is one valid address or none: bad
+input is a field error and writes nothing. The user agent is recorded, not typed: characters that
+cannot be stored are replaced and it is cut to its column.
+"""
 
 from django.db import transaction
 from django.utils import timezone
 
-from onboarding.errors import InvalidTransition, ValidationFailed
+from onboarding.errors import InvalidTransition
+from onboarding.input import FieldErrors, clean_ip_address, clean_recorded_text, clean_text, text_limit
 from onboarding.models import Agreement, Application
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import Actor
@@ -25,15 +32,21 @@ def application_sign_agreement(
     user_agent: str = "",
 ) -> Agreement:
     ensure_can_act_for(application, actor)
-    errors = {}
-    if not signer_name.strip():
-        errors["signer_name"] = ["This field is required."]
-    if not signer_title.strip():
-        errors["signer_title"] = ["This field is required."]
-    if language not in AGREEMENT_LANGUAGES:
-        errors["language"] = [f"Choose one of: {', '.join(AGREEMENT_LANGUAGES)}."]
-    if errors:
-        raise ValidationFailed("Please correct the errors below.", fields=errors)
+    errors = FieldErrors()
+    signer_name = errors.clean(
+        "signer_name", clean_text, signer_name, max_length=text_limit(Agreement, "signer_name"), required=True
+    )
+    signer_title = errors.clean(
+        "signer_title", clean_text, signer_title, max_length=text_limit(Agreement, "signer_title"), required=True
+    )
+    language = errors.clean("language", clean_text, language, max_length=text_limit(Agreement, "language"))
+    if "language" not in errors and language not in AGREEMENT_LANGUAGES:
+        errors.add("language", f"Choose one of: {', '.join(AGREEMENT_LANGUAGES)}.")
+    ip_address = errors.clean("ip_address", clean_ip_address, ip_address)
+    user_agent = errors.clean(
+        "user_agent", clean_recorded_text, user_agent, max_length=text_limit(Agreement, "user_agent")
+    )
+    errors.raise_if_any()
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != AppState.DRAFT:
@@ -43,11 +56,11 @@ def application_sign_agreement(
             application=locked,
             version=CURRENT_AGREEMENT_VERSION,
             language=language,
-            signer_name=signer_name.strip(),
-            signer_title=signer_title.strip(),
+            signer_name=signer_name,
+            signer_title=signer_title,
             signed_at=timezone.now(),
             ip_address=ip_address,
-            user_agent=user_agent[:500],
+            user_agent=user_agent,
             signed_by=actor.user if actor.kind == "user" else None,
         )
         event_record(

@@ -2,13 +2,15 @@
 
 Every section is validated in full before anything is written, and the whole update is written in one
 transaction: bad input gets every message at once, field by field, and never leaves half-written data.
+Every value first passes the input rules of ``onboarding.input`` (its type, its length, no control
+characters): a wrong type in any section, item or field is a field error (``business``,
+``parties[1]``, ``stores[0].terminals[0].device_type``), never an exception, and never reaches a model.
 Collections (parties, stores and their terminals, wallets) are replaced as a whole; items that carry
-their ``public_id`` are updated in place, so their ids stay stable across edits.
+their ``public_id`` are updated in place, so their ids stay stable across edits. A wallet request sent
+again keeps its row, and with it the eligibility already assessed for it.
 """
 
-from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,6 +18,27 @@ from django.db.models import ProtectedError
 
 from onboarding import crypto, validation
 from onboarding.errors import InvalidTransition, ValidationFailed
+from onboarding.input import (
+    BOOLEAN,
+    CENTS,
+    COUNTRY_CODES,
+    DATE,
+    IDENTIFIER,
+    INVALID,
+    ITEMS,
+    MULTILINE_TEXT,
+    PERCENT,
+    PUBLIC_ID,
+    TEXT,
+    FieldErrors,
+    clean_field,
+    clean_item,
+    clean_items,
+    clean_section,
+    clean_text,
+    key_text,
+    text_limit,
+)
 from onboarding.models import (
     Application,
     BankAccount,
@@ -31,80 +54,73 @@ from onboarding.services.events import event_record
 from onboarding.states import AppState
 from payments.models import Terminal
 
-ADDRESS_FIELDS = (
-    "address_line1",
-    "address_line2",
-    "address_city",
-    "address_state",
-    "address_postal_code",
-    "address_country",
-)
-BUSINESS_FIELDS = frozenset(
-    {
-        "legal_name",
-        "dba",
-        "entity_type",
-        "tax_id_type",
-        "tax_id",
-        "formation_state",
-        "formation_date",
-        "website",
-        "phone",
-        "mcc",
-        "product_description",
-        "monthly_volume_cents",
-        "average_ticket_cents",
-        *ADDRESS_FIELDS,
-    }
-)
-PARTY_FIELDS = frozenset(
-    {
-        "public_id",
-        "kind",
-        "ownership_percent",
-        "is_control_person",
-        "title",
-        "email",
-        "first_name",
-        "middle_name",
-        "last_name",
-        "date_of_birth",
-        "place_of_birth",
-        "nationalities",
-        "citizenships",
-        "id_number_type",
-        "id_number",
-        "company_name",
-        "company_country",
-        "registration_number",
-        *ADDRESS_FIELDS,
-    }
-)
-BANK_FIELDS = frozenset({"holder_name", "routing_number", "account_number", "account_type"})
-STORE_FIELDS = frozenset({"public_id", "name", "phone", "terminals", *ADDRESS_FIELDS})
-TERMINAL_FIELDS = frozenset({"public_id", "device_type", "label"})
-WALLET_FIELDS = frozenset({"wallet", "channel"})
+ADDRESS_FIELDS = {
+    "address_line1": TEXT,
+    "address_line2": TEXT,
+    "address_city": TEXT,
+    "address_state": TEXT,
+    "address_postal_code": TEXT,
+    "address_country": TEXT,
+}
+# Each section's fields and the input rule each one follows (onboarding/input.py).
+BUSINESS_FIELDS = {
+    "legal_name": TEXT,
+    "dba": TEXT,
+    "entity_type": TEXT,
+    "tax_id_type": TEXT,
+    "tax_id": IDENTIFIER,
+    "formation_state": TEXT,
+    "formation_date": DATE,
+    "website": TEXT,
+    "phone": TEXT,
+    "mcc": TEXT,
+    "product_description": MULTILINE_TEXT,
+    "monthly_volume_cents": CENTS,
+    "average_ticket_cents": CENTS,
+    **ADDRESS_FIELDS,
+}
+PARTY_FIELDS = {
+    "public_id": PUBLIC_ID,
+    "kind": TEXT,
+    "ownership_percent": PERCENT,
+    "is_control_person": BOOLEAN,
+    "title": TEXT,
+    "email": TEXT,
+    "first_name": TEXT,
+    "middle_name": TEXT,
+    "last_name": TEXT,
+    "date_of_birth": DATE,
+    "place_of_birth": TEXT,
+    "nationalities": COUNTRY_CODES,
+    "citizenships": COUNTRY_CODES,
+    "id_number_type": TEXT,
+    "id_number": IDENTIFIER,
+    "company_name": TEXT,
+    "company_country": TEXT,
+    "registration_number": TEXT,
+    **ADDRESS_FIELDS,
+}
+BANK_FIELDS = {"holder_name": TEXT, "routing_number": IDENTIFIER, "account_number": IDENTIFIER, "account_type": TEXT}
+STORE_FIELDS = {"public_id": PUBLIC_ID, "name": TEXT, "phone": TEXT, "terminals": ITEMS, **ADDRESS_FIELDS}
+TERMINAL_FIELDS = {"public_id": PUBLIC_ID, "device_type": TEXT, "label": TEXT}
+WALLET_FIELDS = {"wallet": TEXT, "channel": TEXT}
+# Generous bounds that keep one request's writes bounded (positions are small integers).
+MAX_ITEMS = {"parties": 100, "stores": 500, "terminals": 100, "wallets": 10}
 
 
-class _Errors(defaultdict):
-    def __init__(self):
-        super().__init__(list)
-
-    def add(self, field: str, messages: list[str] | str) -> None:
-        self[field].extend([messages] if isinstance(messages, str) else messages)
-
-
-def _assign(instance: models.Model, data: dict, allowed: frozenset, prefix: str, errors: _Errors) -> None:
+def _assign(instance: models.Model, data: dict, fields: dict[str, str], prefix: str, errors: FieldErrors) -> None:
+    """Set every known field to its cleaned value; a refused value never reaches the instance."""
     for key, value in data.items():
-        if key not in allowed:
-            errors.add(f"{prefix}{key}", "Unknown field.")
-        elif key not in ("public_id", "terminals"):
-            field = instance._meta.get_field(key)
-            text = isinstance(field, (models.CharField, models.TextField)) and not getattr(field, "encrypted", False)
-            setattr(instance, key, "" if value is None and text else value)
+        kind = fields.get(key) if isinstance(key, str) else None
+        if kind is None:
+            errors.add(f"{prefix}{key_text(key)}", "Unknown field.")
+        elif kind not in (PUBLIC_ID, ITEMS):
+            cleaned = errors.clean(f"{prefix}{key}", clean_field, value, model=type(instance), name=key, kind=kind)
+            if cleaned is not INVALID:
+                setattr(instance, key, cleaned)
 
 
-def _clean(instance: models.Model, prefix: str, errors: _Errors, exclude: tuple[str, ...] = ()) -> None:
+def _clean(instance: models.Model, prefix: str, errors: FieldErrors, exclude: tuple[str, ...] = ()) -> None:
     try:
         instance.full_clean(exclude=["application", *exclude], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -112,7 +128,7 @@ def _clean(instance: models.Model, prefix: str, errors: _Errors, exclude: tuple[
             errors.add(f"{prefix}{field}", messages)
 
 
-def _check_address(instance, prefix: str, errors: _Errors, required_us: bool = False) -> None:
+def _check_address(instance, prefix: str, errors: FieldErrors, required_us: bool = False) -> None:
     country = instance.address_country or "US"
     errors_for_country = validation.country_errors(country)
     if errors_for_country:
@@ -127,9 +143,11 @@ def _check_address(instance, prefix: str, errors: _Errors, required_us: bool = F
 
 
 def _set_identifier(
-    instance, *, value_field: str, type_field: str, last4_field: str, index_field: str, prefix: str, errors: _Errors
+    instance, *, value_field: str, type_field: str, last4_field: str, index_field: str, prefix: str, errors: FieldErrors
 ) -> None:
     """Validate and normalise an SSN/ITIN/EIN, and keep its last four digits and its blind index."""
+    if {f"{prefix}{value_field}", f"{prefix}{type_field}"} & errors.refused:
+        return
     value = getattr(instance, value_field)
     kind = getattr(instance, type_field)
     if not value:
@@ -146,7 +164,7 @@ def _set_identifier(
     setattr(instance, index_field, crypto.blind_index(kind, digits))
 
 
-def _prepare_business(application: Application, data: dict, errors: _Errors) -> None:
+def _prepare_business(application: Application, data: dict, errors: FieldErrors) -> None:
     _assign(application, data, BUSINESS_FIELDS, "business.", errors)
     if application.tax_id_type in ("ssn", "itin") and application.entity_type != "sole_proprietorship":
         errors.add("business.tax_id_type", "Only a sole proprietorship may use an SSN or ITIN as its tax id.")
@@ -163,23 +181,12 @@ def _prepare_business(application: Application, data: dict, errors: _Errors) -> 
         errors.add("business.formation_state", validation.us_state_errors(application.formation_state))
     if application.mcc:
         errors.add("business.mcc", validation.mcc_errors(application.mcc))
-    for field in ("monthly_volume_cents", "average_ticket_cents"):
-        value = getattr(application, field)
-        if value not in (None, "") and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            errors.add(f"business.{field}", "Enter a whole, non-negative number of cents.")
     _check_address(application, "business.", errors, required_us=True)
     _clean(application, "business.", errors, exclude=("merchant", "partner", "applicant", "first_approver"))
 
 
-def _prepare_party(party: Party, data: dict, prefix: str, errors: _Errors) -> None:
+def _prepare_party(party: Party, data: dict, prefix: str, errors: FieldErrors) -> None:
     _assign(party, data, PARTY_FIELDS, prefix, errors)
-    try:
-        party.ownership_percent = Decimal(str(party.ownership_percent or 0))
-        if not Decimal(0) <= party.ownership_percent <= Decimal(100):
-            errors.add(f"{prefix}ownership_percent", "Ownership is a percentage between 0 and 100.")
-    except InvalidOperation:
-        errors.add(f"{prefix}ownership_percent", "Enter ownership as a number, for example 25 or 12.5.")
-        party.ownership_percent = Decimal(0)
     if party.kind == Party.Kind.COMPANY:
         if party.is_control_person:
             errors.add(f"{prefix}is_control_person", "The control person must be an individual.")
@@ -195,24 +202,13 @@ def _prepare_party(party: Party, data: dict, prefix: str, errors: _Errors) -> No
             prefix=prefix,
             errors=errors,
         )
-        dob = party.date_of_birth
-        if isinstance(dob, str) and dob:
-            try:
-                party.date_of_birth = dob = date.fromisoformat(dob)
-            except ValueError:
-                errors.add(f"{prefix}date_of_birth", "Enter a valid date (YYYY-MM-DD).")
-                dob = None
-        if isinstance(dob, date) and dob >= date.today():
+        if party.date_of_birth and party.date_of_birth >= date.today():
             errors.add(f"{prefix}date_of_birth", "The date of birth must be in the past.")
-        for field in ("nationalities", "citizenships"):
-            codes = getattr(party, field) or []
-            if not isinstance(codes, list) or any(validation.country_errors(code) for code in codes):
-                errors.add(f"{prefix}{field}", "Give a list of two-letter ISO country codes.")
     _check_address(party, prefix, errors)
     _clean(party, prefix, errors, exclude=("id_number", "date_of_birth"))
 
 
-def _prepare_bank_account(account: BankAccount, data: dict, errors: _Errors) -> None:
+def _prepare_bank_account(account: BankAccount, data: dict, errors: FieldErrors) -> None:
     _assign(account, data, BANK_FIELDS, "bank_account.", errors)
     if account.routing_number:
         account.routing_number = validation.normalise_digits(account.routing_number)
@@ -228,20 +224,42 @@ def _prepare_bank_account(account: BankAccount, data: dict, errors: _Errors) -> 
     _clean(account, "bank_account.", errors, exclude=("account_number",))
 
 
-def _existing(queryset, items: list[dict], prefix: str, errors: _Errors) -> dict[str, models.Model]:
+def _items(value, section: str, prefix: str, errors: FieldErrors, model=None) -> list[tuple[int, dict, str]]:
+    """The well-formed items of a collection as (index, item, public_id); each bad one is reported at its
+    index (``parties[1]``), a bad collection at its name (``parties``)."""
+    items = errors.clean(prefix, clean_items, value, max_items=MAX_ITEMS[section])
+    if items is INVALID:
+        return []
+    found = []
+    for index, raw in enumerate(items):
+        item = errors.clean(f"{prefix}[{index}]", clean_item, raw)
+        if item is INVALID:
+            continue
+        public_id = ""
+        if model is not None and "public_id" in item:
+            key = f"{prefix}[{index}].public_id"
+            public_id = errors.clean(key, clean_text, item["public_id"], max_length=text_limit(model, "public_id"))
+            if public_id is INVALID:
+                continue
+        found.append((index, item, public_id))
+    return found
+
+
+def _existing(queryset, items: list[tuple[int, dict, str]], prefix: str, errors: FieldErrors, message: str):
     by_id = {obj.public_id: obj for obj in queryset}
-    for index, item in enumerate(items):
-        public_id = item.get("public_id")
+    for index, _, public_id in items:
         if public_id and public_id not in by_id:
-            errors.add(f"{prefix}[{index}].public_id", "No such item on this application.")
+            errors.add(f"{prefix}[{index}].public_id", message)
     return by_id
 
 
-def _prepare_parties(application: Application, items: list[dict], errors: _Errors) -> list[Party]:
-    existing = _existing(Party.objects.filter(application_id=application.pk), items, "parties", errors)
+def _prepare_parties(application: Application, value, errors: FieldErrors) -> list[Party]:
+    items = _items(value, "parties", "parties", errors, model=Party)
+    queryset = Party.objects.filter(application_id=application.pk)
+    existing = _existing(queryset, items, "parties", errors, "No such item on this application.")
     parties = []
-    for index, item in enumerate(items):
-        party = existing.get(item.get("public_id")) or Party(application=application)
+    for index, item, public_id in items:
+        party = existing.get(public_id) or Party(application=application)
         party.position = index
         _prepare_party(party, item, f"parties[{index}].", errors)
         parties.append(party)
@@ -252,24 +270,25 @@ def _prepare_parties(application: Application, items: list[dict], errors: _Error
     return parties
 
 
-def _prepare_stores(application: Application, items: list[dict], errors: _Errors):
-    existing = _existing(Store.objects.filter(application_id=application.pk), items, "stores", errors)
+def _prepare_stores(application: Application, value, errors: FieldErrors):
+    items = _items(value, "stores", "stores", errors, model=Store)
+    queryset = Store.objects.filter(application_id=application.pk)
+    existing = _existing(queryset, items, "stores", errors, "No such item on this application.")
     stores = []
-    for index, item in enumerate(items):
+    for index, item, public_id in items:
         prefix = f"stores[{index}]."
-        store = existing.get(item.get("public_id")) or Store(application=application)
+        store = existing.get(public_id) or Store(application=application)
         store.position = index
         _assign(store, item, STORE_FIELDS, prefix, errors)
         _check_address(store, prefix, errors, required_us=True)
         _clean(store, prefix, errors)
-        terminal_items = item.get("terminals") or []
+        terminal_items = _items(item.get("terminals"), "terminals", f"{prefix}terminals", errors, model=Terminal)
         known = {t.public_id: t for t in store.terminals.all()} if store.pk else {}
+        _existing(known.values(), terminal_items, f"{prefix}terminals", errors, "No such terminal at this store.")
         terminals = []
-        for t_index, t_item in enumerate(terminal_items):
+        for t_index, t_item, t_public_id in terminal_items:
             t_prefix = f"{prefix}terminals[{t_index}]."
-            terminal = known.get(t_item.get("public_id")) or Terminal()
-            if t_item.get("public_id") and t_item["public_id"] not in known:
-                errors.add(f"{t_prefix}public_id", "No such terminal at this store.")
+            terminal = known.get(t_public_id) or Terminal()
             _assign(terminal, t_item, TERMINAL_FIELDS, t_prefix, errors)
             _clean(terminal, t_prefix, errors, exclude=("store",))
             terminals.append(terminal)
@@ -277,9 +296,9 @@ def _prepare_stores(application: Application, items: list[dict], errors: _Errors
     return stores
 
 
-def _prepare_wallets(items: list[dict], errors: _Errors) -> list[WalletRequest]:
+def _prepare_wallets(value, errors: FieldErrors) -> list[WalletRequest]:
     requests, seen = [], set()
-    for index, item in enumerate(items):
+    for index, item, _ in _items(value, "wallets", "wallets", errors):
         prefix = f"wallets[{index}]."
         request = WalletRequest()
         _assign(request, item, WALLET_FIELDS, prefix, errors)
@@ -313,22 +332,37 @@ def _forget_documents_of_removed_parties(application: Application, keep: list[Pa
         Document.objects.filter(application=application, party__in=removed).delete()
 
 
+def _save_wallets(application: Application, requests: list[WalletRequest]) -> None:
+    """Requests already on the application keep their row (and the eligibility assessed for it); only
+    those no longer wanted go, and only new ones are added, pending until the check assesses them."""
+    existing = {(row.wallet, row.channel): row for row in application.wallet_requests.all()}
+    wanted = {(request.wallet, request.channel) for request in requests}
+    kept = [row.pk for key, row in existing.items() if key in wanted]
+    application.wallet_requests.exclude(pk__in=kept).delete()
+    for request in requests:
+        if (request.wallet, request.channel) not in existing:
+            request.application = application
+            request.save()
+
+
 def _write(application, *, business, parties, bank_account, stores, wallets) -> None:
     """Validate every section given, then write them all, or raise ValidationFailed and write nothing."""
-    errors = _Errors()
+    errors = FieldErrors()
     if business is not None:
-        _prepare_business(application, business, errors)
+        business = errors.clean("business", clean_section, business)
+        if business is not INVALID:
+            _prepare_business(application, business, errors)
     party_rows = _prepare_parties(application, parties, errors) if parties is not None else None
     account = None
     if bank_account is not None:
-        account = BankAccount.objects.filter(application=application).first() if application.pk else None
-        account = account or BankAccount(application=application)
-        _prepare_bank_account(account, bank_account, errors)
+        bank_account = errors.clean("bank_account", clean_section, bank_account)
+        if bank_account is not INVALID:
+            account = BankAccount.objects.filter(application=application).first() if application.pk else None
+            account = account or BankAccount(application=application)
+            _prepare_bank_account(account, bank_account, errors)
     store_rows = _prepare_stores(application, stores, errors) if stores is not None else None
     wallet_rows = _prepare_wallets(wallets, errors) if wallets is not None else None
-    errors = {field: messages for field, messages in errors.items() if messages}
-    if errors:
-        raise ValidationFailed("Please correct the errors below.", fields=errors)
+    errors.raise_if_any()
 
     application.save()
     if party_rows is not None:
@@ -346,10 +380,7 @@ def _write(application, *, business, parties, bank_account, stores, wallets) -> 
                 terminal.store = store
             _save_collection(Terminal.objects.filter(store=store), terminals, "stores")
     if wallet_rows is not None:
-        application.wallet_requests.all().delete()
-        for request in wallet_rows:
-            request.application = application
-            request.save()
+        _save_wallets(application, wallet_rows)
 
 
 def application_create_draft(
@@ -372,7 +403,7 @@ def application_create_draft(
     with transaction.atomic():
         _write(
             application,
-            business=business or {},
+            business={} if business is None else business,
             parties=parties,
             bank_account=bank_account,
             stores=stores,
