@@ -1,4 +1,5 @@
-"""Demo data for ``make run``: a merchant with a draft, officers in each role, a partner with a key.
+"""Demo data for ``make run``: a merchant with a draft, an established merchant applying for a second store,
+officers in each role, a partner with a key.
 
 Idempotent: running it again finds what it made before and changes nothing. The passwords and the test
 key are fixed so that the README can show them; they are for the embedded demo, never for production.
@@ -9,16 +10,23 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from onboarding import roles
+from onboarding.errors import DomainError
+from onboarding.kyc.pipeline import application_advance
 from onboarding.models import Application, Partner, PartnerApiKey
 from onboarding.services.actors import Actor
-from onboarding.services.drafts import application_create_draft
+from onboarding.services.agreements import application_sign_agreement
+from onboarding.services.applications import application_approve, application_submit
+from onboarding.services.drafts import application_create_draft, application_update_draft
+from onboarding.services.merchant_applications import application_create_next, application_sections
 from onboarding.services.partners import hash_secret, partner_api_key_create, partner_create
+from onboarding.states import AppState
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 (demo data, printed by make run)
 DEMO_PARTNER_KEY = "sk_test_demo_" + "WalletBoardPartnerKey2026"
 USERS = [
     # email, role group, staff (may use the admin)
     ("merchant@example.com", None, False),
+    ("giftshop@example.com", None, False),
     ("officer@example.com", roles.COMPLIANCE_OFFICER, True),
     ("senior@example.com", roles.SENIOR_COMPLIANCE_OFFICER, True),
     ("support@example.com", roles.SUPPORT, True),
@@ -98,6 +106,103 @@ DEMO_DRAFT = {
 }
 
 
+GIFT_SHOP = {
+    "business": {
+        "legal_name": "Jade Garden Gifts LLC",
+        "dba": "Jade Garden Gifts",
+        "entity_type": "single_member_llc",
+        "tax_id_type": "ein",
+        "tax_id": "13-4710261",
+        "formation_state": "NY",
+        "formation_date": "2012-06-18",
+        "website": "https://jadegardengifts.example",
+        "phone": "+1 718 555 0117",
+        "mcc": "5947",
+        "product_description": "Gifts, tea sets and souvenirs for visitors in Flushing.",
+        "monthly_volume_cents": 1_800_000,
+        "average_ticket_cents": 3_500,
+        "address_line1": "136-20 Roosevelt Avenue",
+        "address_city": "Flushing",
+        "address_state": "NY",
+        "address_postal_code": "11354",
+    },
+    "parties": [
+        {
+            "first_name": "Hui",
+            "last_name": "Fang",
+            "date_of_birth": "1974-03-09",
+            "ownership_percent": 100,
+            "is_control_person": True,
+            "title": "Owner",
+            "id_number_type": "ssn",
+            "id_number": "123-45-6701",
+            "nationalities": ["US"],
+            "citizenships": ["US"],
+            "address_line1": "41-60 Main Street",
+            "address_city": "Flushing",
+            "address_state": "NY",
+            "address_postal_code": "11355",
+        }
+    ],
+    "bank_account": {
+        "holder_name": "Jade Garden Gifts LLC",
+        "routing_number": "021000021",
+        "account_number": "000987654321",
+        "account_type": "checking",
+    },
+    "stores": [
+        {
+            "name": "Roosevelt Avenue",
+            "address_line1": "136-20 Roosevelt Avenue",
+            "address_city": "Flushing",
+            "address_state": "NY",
+            "address_postal_code": "11354",
+            "terminals": [{"device_type": "stripe_s700", "label": "Till"}],
+        }
+    ],
+    "wallets": [{"wallet": "wechat_pay", "channel": "in_store"}],
+}
+SECOND_STORE = {
+    "name": "Main Street",
+    "address_line1": "39-07 Main Street",
+    "address_city": "Flushing",
+    "address_state": "NY",
+    "address_postal_code": "11354",
+    "terminals": [{"device_type": "stripe_s700", "label": "Counter"}],
+}
+
+
+def established_merchant(users: dict, officers: list) -> Application | None:
+    """A gift shop approved by the officers, now applying for a second store: its next application, under
+    the same merchant. The approval stands only on the checks' evidence, so without a sanctions list
+    (``load_sanctions``) the first application stays with the officers and no next one is started."""
+    owner = users["giftshop@example.com"]
+    first = Application.objects.filter(applicant=owner).order_by("created_at").first()
+    actor = Actor.for_user(owner)
+    if first is None:
+        first = application_create_draft(actor=actor, **GIFT_SHOP)
+        application_sign_agreement(application=first, actor=actor, signer_name="Hui Fang", signer_title="Owner")
+        application_submit(application=first, actor=actor)
+        application_advance(public_id=first.public_id)
+        first.refresh_from_db()
+    for officer in officers:
+        if first.state not in (AppState.IN_REVIEW, AppState.AWAITING_SECOND_APPROVAL):
+            break
+        try:
+            application_approve(application=first, actor=Actor.for_user(officer), note="Demo: evidence reviewed.")
+        except DomainError:
+            return None  # the evidence does not support an approval here (no list loaded, say)
+        first.refresh_from_db()
+    if first.state != AppState.APPROVED:
+        return None
+    following = first.merchant.applications.exclude(pk=first.pk).first()
+    if following is None:
+        following = application_create_next(merchant=first.merchant, actor=actor)
+        stores = application_sections(following)["stores"] + [SECOND_STORE]
+        application_update_draft(application=following, actor=actor, stores=stores)
+    return following
+
+
 @transaction.atomic
 def load_demo_data() -> dict:
     roles.ensure_role_groups()
@@ -116,6 +221,8 @@ def load_demo_data() -> dict:
     if draft is None:
         draft = application_create_draft(actor=Actor.for_user(merchant), **DEMO_DRAFT)
 
+    next_application = established_merchant(users, [users["senior@example.com"], users["admin@example.com"]])
+
     partner = Partner.objects.filter(name="Bay Area Payments ISO").first()
     setup = Actor.system("demo-data")
     if partner is None:
@@ -124,4 +231,9 @@ def load_demo_data() -> dict:
         )
     if not PartnerApiKey.objects.filter(secret_hash=hash_secret(DEMO_PARTNER_KEY)).exists():
         partner_api_key_create(partner=partner, actor=setup, mode="test", label="Demo key", secret=DEMO_PARTNER_KEY)
-    return {"users": [(email, group or "Merchant") for email, group, _ in USERS], "draft": draft, "partner": partner}
+    return {
+        "users": [(email, group or "Merchant") for email, group, _ in USERS],
+        "draft": draft,
+        "next_application": next_application,
+        "partner": partner,
+    }

@@ -5,7 +5,6 @@ its events in the same transaction. What the merchant and partner read is the sh
 reason code; reasons, notes and check details go to internal events.
 """
 
-import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onboarding.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from onboarding.input import FieldErrors, clean_ip_address, clean_text, text_limit
 from onboarding.kyc.evidence import evidence_ensure, stale_checks
 from onboarding.models import Application, InfoRequest
 from onboarding.reason_codes import DECLINE_REASONS
@@ -28,6 +28,7 @@ from onboarding.services.transitions import application_transition
 from onboarding.states import AppState
 from onboarding.submission import completeness_errors
 
+NOTE_MAX_LENGTH = 10_000
 # Re-running the checks after an answer is the system's move, not the merchant's.
 RECHECK = Actor.system("kyc-pipeline")
 WITHDRAWABLE = AppState.OPEN
@@ -43,7 +44,7 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
     Completeness is judged on the locked row, so an edit landing meanwhile cannot slip an incomplete
     draft through. A merchant's next application must be for the same business (the same tax id)."""
     ensure_can_act_for(application, actor)
-    ip_address = submitted_ip_address(ip_address)
+    ip_address = _cleaned("ip_address", clean_ip_address, ip_address)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != AppState.DRAFT:
@@ -71,18 +72,21 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
     return application
 
 
-def submitted_ip_address(value) -> str | None:
-    """One IPv4 or IPv6 address, or None; anything else (a proxy's list, a name) is a field error."""
-    if value in (None, ""):
-        return None
-    try:
-        return str(ipaddress.ip_address(str(value).strip()))
-    except ValueError:
-        raise ValidationFailed("The request's address is not valid.", fields={"ip_address": ["Give one IP address."]})
+def _cleaned(key: str, cleaner, value, **options):
+    """One value through its input rule, or ValidationFailed keyed by ``key`` (nothing is written)."""
+    errors = FieldErrors()
+    cleaned = errors.clean(key, cleaner, value, **options)
+    errors.raise_if_any()
+    return cleaned
+
+
+def _note_text(key: str, value, *, required: bool = False) -> str:
+    return _cleaned(key, clean_text, value, max_length=NOTE_MAX_LENGTH, multiline=True, required=required)
 
 
 def application_withdraw(*, application: Application, actor: Actor, reason: str = "") -> None:
     ensure_can_act_for(application, actor)
+    reason = _note_text("reason", reason)
     if application.state not in WITHDRAWABLE:
         raise InvalidTransition("This application can no longer be withdrawn.")
     with transaction.atomic():
@@ -116,6 +120,7 @@ def application_send_to_review(*, application: Application, actor: Actor, reason
 def application_rerun_checks(*, application: Application, actor: Actor, note: str = "") -> None:
     """An officer sends the application back through the checks (in_review → screening)."""
     actor.require_perm(REVIEW_PERM, "re-run the checks")
+    note = _note_text("note", note)
     with transaction.atomic():
         application_transition(
             application, target=AppState.SCREENING, actor=actor, action="checks_rerun", reason_code="under_review"
@@ -125,8 +130,7 @@ def application_rerun_checks(*, application: Application, actor: Actor, note: st
 
 def application_request_info(*, application: Application, actor: Actor, message: str) -> InfoRequest:
     actor.require_perm(REVIEW_PERM, "request information")
-    if not message.strip():
-        raise ValidationFailed("Say what information is needed.", fields={"message": ["This field is required."]})
+    message = _cleaned("message", clean_text, message, max_length=NOTE_MAX_LENGTH, multiline=True, required=True)
     with transaction.atomic():
         application_transition(
             application,
@@ -137,7 +141,7 @@ def application_request_info(*, application: Application, actor: Actor, message:
         )
         return InfoRequest.objects.create(
             application=application,
-            message=message.strip(),
+            message=message,
             requested_by=actor.user,
             due_at=timezone.now() + timedelta(days=settings.INFO_REQUEST_EXPIRY_DAYS),
         )
@@ -150,12 +154,9 @@ def application_answer_info(*, application: Application, actor: Actor, answer: s
     system sends it on to screening in the same transaction; the changed checks run, and the in-review
     marker brings it back to an officer, never to an automatic approval."""
     ensure_can_act_for(application, actor)
-    if not isinstance(answer, str):
-        raise ValidationFailed("Write your answer.", fields={"answer": ["Enter text."]})
-    answer = answer.strip()
-    problems = answer_errors(answer)
-    if problems:
-        raise ValidationFailed("Please correct your answer.", fields={"answer": problems})
+    answer = _cleaned(
+        "answer", clean_text, answer, max_length=text_limit(InfoRequest, "answer"), multiline=True, required=True
+    )
     with transaction.atomic():
         application_transition(
             application, target=AppState.IN_REVIEW, actor=actor, action="info_answered", reason_code="info_answered"
@@ -175,19 +176,6 @@ def application_answer_info(*, application: Application, actor: Actor, answer: s
             _note(application, RECHECK, "checks_rerun_after_answer", checks=changed)
 
 
-ANSWER_MAX_LENGTH = 10_000
-
-
-def answer_errors(answer: str) -> list[str]:
-    if not answer:
-        return ["This field is required."]
-    if len(answer) > ANSWER_MAX_LENGTH:
-        return [f"Keep the answer to {ANSWER_MAX_LENGTH} characters (it has {len(answer)})."]
-    if any((ord(c) < 32 and c not in "\n\r\t") or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 127 for c in answer):
-        return ["The answer contains characters that cannot be stored (control characters)."]
-    return []
-
-
 def application_approve(*, application: Application, actor: Actor, note: str = "") -> str:
     """An officer approves; with ``requires_second_approval`` the first approval waits for a second,
     different senior officer. Decided on the locked row: a flag set concurrently is seen. The approval
@@ -195,6 +183,7 @@ def application_approve(*, application: Application, actor: Actor, note: str = "
 
     Returns the state reached: ``approved`` or ``awaiting_second_approval``."""
     actor.require_perm(REVIEW_PERM, "approve applications")
+    note = _note_text("note", note)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state == AppState.AWAITING_SECOND_APPROVAL:
@@ -258,8 +247,9 @@ def application_decline(*, application: Application, actor: Actor, reason_code: 
     officer has had the application, only an officer declines it."""
     if not actor.is_system:
         actor.require_perm(REVIEW_PERM, "decline applications")
-    if reason_code not in DECLINE_REASONS:
+    if not isinstance(reason_code, str) or reason_code not in DECLINE_REASONS:
         raise ValidationFailed("Choose a decline reason.", fields={"reason_code": ["Unknown reason."]})
+    note = _note_text("note", note)
 
     def officers_decide(current: Application) -> None:
         if actor.is_system and current.has_been_in_review:
@@ -286,11 +276,12 @@ def application_return_to_review(*, application: Application, actor: Actor, note
     """Back to the queue: a second approver disagrees. Taking back an approval (approved, boarding or
     boarding failed) is a senior officer's act with a reason."""
     actor.require_perm(REVIEW_PERM, "return an application to review")
+    note = _note_text("note", note)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state in TAKEN_BACK:
             actor.require_perm(SECOND_APPROVAL_PERM, "take back an approval")
-            if not (note or "").strip():
+            if not note:
                 raise ValidationFailed(
                     "Say why the approval is taken back.", fields={"note": ["This field is required."]}
                 )

@@ -38,7 +38,7 @@ def _plain(value):
 
 
 def _copy(obj, fields) -> dict:
-    return {name: _plain(getattr(obj, name)) for name in sorted(fields - {"public_id", "terminals"})}
+    return {name: _plain(getattr(obj, name)) for name in sorted(fields) if name not in ("public_id", "terminals")}
 
 
 def application_sections(application: Application) -> dict:

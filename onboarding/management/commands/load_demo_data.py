@@ -6,7 +6,7 @@ from onboarding.demo import DEMO_PARTNER_KEY, DEMO_PASSWORD, load_demo_data
 
 
 class Command(BaseCommand):
-    help = "Create the demo merchant, officers, partner and draft application (safe to run again)."
+    help = "Create the demo merchants, officers, partner and applications (safe to run again)."
 
     def handle(self, *args, **options):
         demo = load_demo_data()
@@ -14,6 +14,13 @@ class Command(BaseCommand):
         for email, role in demo["users"]:
             self.stdout.write(f"  {role:<26} {email:<24} password: {DEMO_PASSWORD}")
         self.stdout.write(f"  Merchant's draft application: {demo['draft'].public_id}")
+        following = demo["next_application"]
+        if following is not None:
+            self.stdout.write(f"  Gift shop (approved) applying for a second store: {following.public_id}")
+        else:
+            self.stdout.write(
+                "  Gift shop: in review (load a sanctions list first for its approval and next application)"
+            )
         self.stdout.write(
             f"  Partner {demo['partner'].name} ({demo['partner'].public_id}) test API key: {DEMO_PARTNER_KEY}"
         )
