@@ -108,8 +108,8 @@ def hits_sync(
     """Make the application's current hits match what screening found.
 
     ``scope_uids`` limits what was screened to some entries (a delta): current hits on other entries are
-    left alone. ``names``/``geography`` say which kinds were screened. With ``spare_newer`` a hit raised by
-    a version newer than ``version`` (after going back to an earlier list) is not superseded for being
+    left alone. ``names``/``geography`` say which kinds were screened. With ``spare_newer`` a name hit raised
+    by a version newer than ``version`` (after going back to an earlier list) is not superseded for being
     absent: a list older than the hit cannot say it no longer matches."""
     result = SyncResult()
     limits = thresholds()
@@ -178,7 +178,7 @@ def hits_sync(
         for key, existing in current.items():
             if key in produced or existing.status == Status.CONFIRMED:
                 continue
-            if spare_newer and existing.version_id != version.pk:
+            if spare_newer and existing.kind == SanctionsHit.Kind.NAME and existing.version_id != version.pk:
                 if newer_versions is None:
                     newer_versions = set(
                         SanctionsListVersion.objects.filter(

@@ -436,13 +436,14 @@ def _make_active(version: SanctionsListVersion, current: SanctionsListVersion | 
     Status = SanctionsListVersion.Status
     try:
         with transaction.atomic():
+            superseded = f"{version.public_id} was made active"
             if current is not None:
                 SanctionsListVersion.objects.filter(pk=current.pk, is_active=True).update(
-                    is_active=False, status=Status.INACTIVE, status_at=now
+                    is_active=False, status=Status.INACTIVE, status_at=now, status_reason=superseded
                 )
             SanctionsListVersion.objects.filter(_version_order(version), status=Status.HELD).exclude(
                 pk=version.pk
-            ).update(status=Status.INACTIVE, status_at=now)
+            ).update(status=Status.INACTIVE, status_at=now, status_reason=f"Superseded while held: {superseded}")
             SanctionsListVersion.objects.filter(pk=version.pk).update(
                 is_active=True, status=Status.ACTIVE, status_at=now, status_reason=reason
             )
@@ -541,7 +542,9 @@ def list_version_load(
         if hold_reason:
             # A newer held version supersedes an older one: one decision waits for the officer, not a pile.
             SanctionsListVersion.objects.filter(_version_order(version), status=Status.HELD).update(
-                status=Status.INACTIVE, status_at=timezone.now()
+                status=Status.INACTIVE,
+                status_at=timezone.now(),
+                status_reason=f"Superseded while held: {version.public_id} was loaded and held",
             )
             event_record(
                 actor=actor,
@@ -638,7 +641,7 @@ def publish_rescreen(version_public_id: str, *, full: bool = False) -> bool:
 
     try:
         app.send_task("sanctions.tasks.rescreen_after_load", args=[version_public_id], kwargs={"full": full})
-    except Exception as exc:  # the broker is down: `rescreen --version` does it by hand
+    except Exception as exc:  # the broker is down: `manage.py rescreen` does it by hand
         logger.error("publish of the re-screening for %s failed: %s", version_public_id, type(exc).__name__)
         return False
     return True

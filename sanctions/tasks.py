@@ -19,7 +19,7 @@ def refresh_lists() -> str:
     """Beat: load OFAC's current files from SANCTIONS_SOURCE_URL; the same content again is a no-op.
 
     A failed refresh is recorded (RefreshAttempt, shown on /healthz and in the admin) and logged; the
-    active version stays."""
+    active version stays. So it does when the new version is held for a senior officer."""
     try:
         result = list_refresh(spec=settings.SANCTIONS_SOURCE_URL)
     except LoadFailed as exc:

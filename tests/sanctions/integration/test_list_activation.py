@@ -232,3 +232,15 @@ def test_the_admin_shows_a_held_version_and_only_senior_officers_may_activate_it
     assert Event.objects.get(subject_id=held.public_id, action="list_activated").details["reason"] == (
         "Checked OFAC's notice"
     )
+
+
+def test_a_newer_held_version_supersedes_the_older_one(tmp_path, small_lists, settings):
+    settings.SANCTIONS_MAX_REMOVAL_SHARE = 0.05
+    active = load_folder(SAMPLE).version
+    first = load_folder(without_entry(SAMPLE, 15102, tmp_path / "monday")).version
+    tuesday = without_entry(SAMPLE, 15102, tmp_path / "tuesday")
+    (tuesday / "add.csv").write_bytes((tuesday / "add.csv").read_bytes() + b"\r\n")
+    second = load_folder(tuesday).version
+    assert (status_of(first), status_of(second), active_version()) == ("inactive", "held", active)
+    assert "Superseded while held" in SanctionsListVersion.objects.get(pk=first.pk).status_reason
+    assert health_probe()["held_version"]["version"] == second.public_id

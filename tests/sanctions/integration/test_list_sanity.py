@@ -4,14 +4,17 @@ with a one-line error recorded on the attempt, folders need a publish date, and 
 from __future__ import annotations
 
 import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from sanctions import loading
+from sanctions import loading, ofac
 from sanctions.check import SanctionsCheck
 from sanctions.freshness import active_version, health_probe
+from sanctions.gateway import UrllibGateway
 from sanctions.models import RefreshAttempt, SanctionsEntry, SanctionsHit, SanctionsListVersion
 from tests.sanctions.integration.helpers import (
     DATA,
@@ -162,3 +165,38 @@ def test_an_unexpected_loader_failure_is_recorded_with_its_error_and_finish_time
     assert attempt.status == "failed" and attempt.finished_at is not None
     assert attempt.error == "RuntimeError: programs table unavailable"
     assert active_version() is None and not SanctionsListVersion.objects.exists()  # the transaction rolled back
+
+
+class ChunkedCutHandler(BaseHTTPRequestHandler):
+    """Every file as a chunked body that stops mid-chunk: urllib raises IncompleteRead."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 (the handler's protocol)
+        self.send_response(200)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.write(b"400\r\n" + ROW_START * 4)  # announces 1,024 bytes, sends fewer, closes
+        self.wfile.flush()
+        self.close_connection = True
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+ROW_START = b'15102,"MORENO, Daniel","individual","SDNTK",'
+
+
+def test_a_chunked_transfer_cut_short_is_a_missing_file_not_an_error_of_the_gateway():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), ChunkedCutHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        download = UrllibGateway(timeout=10).fetch(f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert download.files == {}
+    assert set(download.missing) == set(ofac.FILES)
+    assert all(why.startswith("transfer cut short") for why in download.missing.values()), download.missing
