@@ -244,6 +244,13 @@ SANCTIONS_REFRESH_MINUTES = env_int("SANCTIONS_REFRESH_MINUTES", 0)
 SANCTIONS_NEAR_MISS_THRESHOLD = float(os.environ.get("SANCTIONS_NEAR_MISS_THRESHOLD", "0.75"))
 SANCTIONS_REVIEW_THRESHOLD = float(os.environ.get("SANCTIONS_REVIEW_THRESHOLD", "0.87"))
 SANCTIONS_BLOCK_THRESHOLD = float(os.environ.get("SANCTIONS_BLOCK_THRESHOLD", "0.95"))
+# A list version becomes active only when it is sane: each file keeps at least SANCTIONS_MIN_ROW_SHARE of
+# the rows the active version had for it, and a first load holds at least SANCTIONS_MIN_PRIMARY_ROWS
+# primary rows (OFAC's SDN list has held well over 8,000 for years); else the load is refused. A version
+# that would remove more than SANCTIONS_MAX_REMOVAL_SHARE of the active entries is held for a senior officer.
+SANCTIONS_MIN_ROW_SHARE = float(os.environ.get("SANCTIONS_MIN_ROW_SHARE", "0.9"))
+SANCTIONS_MIN_PRIMARY_ROWS = env_int("SANCTIONS_MIN_PRIMARY_ROWS", 5000)
+SANCTIONS_MAX_REMOVAL_SHARE = float(os.environ.get("SANCTIONS_MAX_REMOVAL_SHARE", "0.05"))
 if SANCTIONS_REFRESH_MINUTES > 0:
     CELERY_BEAT_SCHEDULE["refresh-sanctions-lists"] = {
         "task": "sanctions.tasks.refresh_lists",

@@ -1,6 +1,8 @@
-"""Thin officer screens: list versions with their age and file status, entries (read-only), hits with clear
-and confirm actions (through the services, with a reason), refresh attempts. The full officer UI comes
-later and calls the same services."""
+"""Thin officer screens: list versions with their age, status (active, held and why, inactive), counts against
+the previous version and file status, and for senior officers an action that activates a held or earlier
+version (through the service, with a reason); entries (read-only), hits with clear and confirm actions
+(through the services, with a reason), refresh attempts. The full officer UI comes later and calls the
+same services."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
@@ -8,9 +10,10 @@ from django.utils.html import format_html_join
 
 from onboarding.admin import ReadOnlyAdmin
 from onboarding.errors import DomainError
-from onboarding.services.actors import Actor
-from sanctions.freshness import list_age_days, list_is_stale
+from onboarding.services.actors import SECOND_APPROVAL_PERM, Actor
+from sanctions.freshness import delta_counts, held_version, list_age_days, list_is_stale
 from sanctions.hits import hit_clear, hit_confirm
+from sanctions.loading import list_version_activate
 from sanctions.models import (
     EmbargoedJurisdiction,
     RefreshAttempt,
@@ -23,10 +26,40 @@ from sanctions.models import (
 
 @admin.register(SanctionsListVersion)
 class ListVersionAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "label", "source", "publish_date", "age_days", "stale", "entry_count", "is_active")
-    list_filter = ("is_active", "source")
+    list_display = (
+        "public_id",
+        "label",
+        "source",
+        "publish_date",
+        "age_days",
+        "stale",
+        "entry_count",
+        "status",
+        "delta_counts",
+        "loaded_at",
+        "status_at",
+        "status_reason",
+    )
+    list_filter = ("status", "source")
     exclude = ("delta",)
     readonly_fields = ("file_status", "delta_counts")
+    actions = ["activate_version"]
+
+    def changelist_view(self, request, extra_context=None):
+        held = held_version()
+        if held is not None and request.method == "GET":
+            counts = delta_counts(held)
+            self.message_user(
+                request,
+                f"{held.public_id} (loaded {held.loaded_at:%Y-%m-%d %H:%M} UTC) is held, not active: it "
+                f"{held.status_reason}. Against {counts['previous']}: added {counts['added']}, changed "
+                f"{counts['changed']}, removed {counts['removed']}. A senior officer decides whether to activate it.",
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
+    def has_activate_permission(self, request) -> bool:
+        return request.user.has_perm(SECOND_APPROVAL_PERM)
 
     @admin.display(description="Age (days)")
     def age_days(self, obj):
@@ -49,11 +82,39 @@ class ListVersionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Against the previous version")
     def delta_counts(self, obj):
-        delta = obj.delta or {}
+        counts = delta_counts(obj)
         return (
-            f"previous {delta.get('previous')}: added {len(delta.get('added', []))}, "
-            f"changed {len(delta.get('changed', []))}, removed {len(delta.get('removed', []))}"
+            f"previous {counts['previous']}: added {counts['added']}, changed {counts['changed']}, "
+            f"removed {counts['removed']}"
         )
+
+    @admin.action(description="Activate this version (with a reason)", permissions=["activate"])
+    def activate_version(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one version to activate.", messages.ERROR)
+            return None
+        version = queryset.get()
+        if "reason" not in request.POST:
+            return TemplateResponse(
+                request,
+                "sanctions/list_version_activate.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "version": version,
+                    "counts": delta_counts(version),
+                    "action": request.POST["action"],
+                    "opts": self.model._meta,
+                },
+            )
+        try:
+            activation = list_version_activate(
+                version=version, actor=Actor.for_user(request.user), reason=request.POST["reason"]
+            )
+        except DomainError as exc:
+            self.message_user(request, f"{version.public_id}: {exc.message}", messages.ERROR)
+            return None
+        self.message_user(request, activation.summary())
+        return None
 
 
 @admin.register(SanctionsEntry)

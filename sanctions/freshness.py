@@ -1,6 +1,7 @@
 """How old the active list is. Above ``SANCTIONS_MAX_AGE_DAYS`` it is stale: the sanctions check then records
 review instead of pass, so nothing is approved automatically against it (the decision policy reads the
-same setting)."""
+same setting). A version held for a senior officer (it would remove too much) is reported beside it:
+the list in force is still the active one, and someone has to decide."""
 
 from __future__ import annotations
 
@@ -36,10 +37,26 @@ def last_refresh_failure() -> RefreshAttempt | None:
     return None
 
 
+def held_version() -> SanctionsListVersion | None:
+    """The newest version waiting for a senior officer, if any."""
+    return SanctionsListVersion.objects.filter(status=SanctionsListVersion.Status.HELD).first()
+
+
+def delta_counts(version: SanctionsListVersion) -> dict:
+    delta = version.delta or {}
+    return {
+        "previous": delta.get("previous"),
+        "added": len(delta.get("added", [])),
+        "changed": len(delta.get("changed", [])),
+        "removed": len(delta.get("removed", [])),
+    }
+
+
 def health_probe() -> dict:
     """``/healthz`` details: informational (a stale list does not take the portal down)."""
     version = active_version()
     failure = last_refresh_failure()
+    held = held_version()
     details = {
         "active_version": version.public_id if version else None,
         "publish_date": version.publish_date.isoformat() if version else None,
@@ -51,7 +68,19 @@ def health_probe() -> dict:
             if failure
             else None
         ),
+        "held_version": (
+            {
+                "version": held.public_id,
+                "loaded_at": held.loaded_at.isoformat(),
+                "publish_date": held.publish_date.isoformat(),
+                "entries": held.entry_count,
+                **delta_counts(held),
+                "why": held.status_reason[:300],
+            }
+            if held
+            else None
+        ),
     }
-    if version is None or details["stale"] or failure:
+    if version is None or details["stale"] or failure or held:
         details["status"] = "degraded"
     return details

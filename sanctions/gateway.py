@@ -3,10 +3,15 @@
 OFAC's layout: the SDN files at the base address, the Consolidated files under ``consolidated/``. The
 gateway fetches all eight; a file that cannot be fetched is simply absent from the result, and the
 caller decides (an official refresh that lacks any file has failed).
+
+A transfer cut short is a file that could not be fetched: urllib's ``read(n)`` returns what arrived
+without complaint when the connection closes early, so the body's length is compared with the
+``Content-Length`` the server sent, and ``IncompleteRead`` (a chunked body cut short) is caught.
 """
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -64,6 +69,10 @@ class UrllibGateway:
                     if len(data) > MAX_FILE_BYTES:
                         result.missing[name] = "file too large"
                         continue
+                    expected = _content_length(response.headers.get("Content-Length"))
+                    if expected is not None and len(data) != expected:
+                        result.missing[name] = f"transfer cut short: {len(data):,} of {expected:,} bytes"
+                        continue
                     result.files[name] = data
                     modified = response.headers.get("Last-Modified")
                     if modified:
@@ -75,9 +84,21 @@ class UrllibGateway:
                             result.last_modified = day
             except urllib.error.HTTPError as exc:
                 result.missing[name] = f"HTTP {exc.code}"
+            except http.client.IncompleteRead as exc:
+                result.missing[name] = f"transfer cut short: {len(exc.partial):,} bytes, then the connection closed"
+            except http.client.HTTPException as exc:
+                result.missing[name] = f"{type(exc).__name__}: {exc}"
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 result.missing[name] = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
         return result
+
+
+def _content_length(value: str | None) -> int | None:
+    try:
+        length = int(value) if value is not None else None
+    except ValueError:
+        return None
+    return length if length is not None and length >= 0 else None
 
 
 _gateway: ListGateway = UrllibGateway()

@@ -104,11 +104,14 @@ def hits_sync(
     names: bool = True,
     geography: bool = True,
     actor: Actor = SCREENING,
+    spare_newer: bool = True,
 ) -> SyncResult:
     """Make the application's current hits match what screening found.
 
     ``scope_uids`` limits what was screened to some entries (a delta): current hits on other entries are
-    left alone. ``names``/``geography`` say which kinds were screened."""
+    left alone. ``names``/``geography`` say which kinds were screened. With ``spare_newer`` a name hit raised
+    by a version newer than ``version`` (after going back to an earlier list) is not superseded for being
+    absent: a list older than the hit cannot say it no longer matches."""
     result = SyncResult()
     limits = thresholds()
     with transaction.atomic():
@@ -177,9 +180,19 @@ def hits_sync(
             )
             result.created.append(hit)
             _event(hit, actor, "carried_over" if carried else "opened")
+        newer_versions = None
         for key, existing in current.items():
             if key in produced or existing.status == Status.CONFIRMED:
                 continue
+            if spare_newer and existing.kind == SanctionsHit.Kind.NAME and existing.version_id != version.pk:
+                if newer_versions is None:
+                    newer_versions = set(
+                        SanctionsListVersion.objects.filter(
+                            Q(loaded_at__gt=version.loaded_at) | Q(loaded_at=version.loaded_at, pk__gt=version.pk)
+                        ).values_list("pk", flat=True)
+                    )
+                if existing.version_id in newer_versions:
+                    continue
             if existing.kind == SanctionsHit.Kind.GEOGRAPHY:
                 in_scope = geography
             else:
@@ -190,14 +203,25 @@ def hits_sync(
     return result
 
 
-def hits_close_removed(*, uids: set[int], version: SanctionsListVersion, actor: Actor = SCREENING) -> int:
-    """Entries removed from the list close the hits they caused (with an event each)."""
+def hits_close_removed(
+    *,
+    uids: set[int],
+    version: SanctionsListVersion,
+    actor: Actor = SCREENING,
+    spare_newer_than: SanctionsListVersion | None = None,
+) -> int:
+    """Entries removed from the list close the hits they caused (with an event each); with
+    ``spare_newer_than``, not the hits raised by a version loaded after that one."""
     closed = 0
     if not uids:
         return 0
-    for hit in SanctionsHit.objects.filter(uid__in=uids, is_current=True, kind=SanctionsHit.Kind.NAME).select_related(
-        "application", "merchant"
-    ):
+    hits = SanctionsHit.objects.filter(uid__in=uids, is_current=True, kind=SanctionsHit.Kind.NAME)
+    if spare_newer_than is not None:
+        hits = hits.exclude(
+            Q(version__loaded_at__gt=spare_newer_than.loaded_at)
+            | Q(version__loaded_at=spare_newer_than.loaded_at, version_id__gt=spare_newer_than.pk)
+        )
+    for hit in hits.select_related("application", "merchant"):
         with transaction.atomic():
             updated = SanctionsHit.objects.filter(pk=hit.pk, is_current=True).update(
                 status=Status.CLOSED,

@@ -1,20 +1,38 @@
-"""Loading a list version: from the bundled files, a folder, or OFAC's download address.
+"""Loading a list version: from the bundled files, a folder, or OFAC's download address; activating one.
 
 ``list_version_load`` is the one service that stores a version. It guarantees:
 
-* atomicity: the version, its entries, new programs, the active pointer and the audit event are written
-  in one transaction; the delta re-screening task is published after commit;
-* idempotency: content already loaded (same content hash) is a no-op;
-* versions are never changed after load, except the active flag;
+* sanity before anything is written: every supplied file is to the letter of OFAC's specification
+  (:func:`sanctions.ofac.file_problem`: no HTML page, UTF-16, NUL byte, cut-short file, short row or
+  non-integer id), holds at least ``SANCTIONS_MIN_ROW_SHARE`` of the rows the active version had for it
+  (the spillover files excepted: a few dozen rows that come and go with the remarks' length), and a
+  first load holds at least ``SANCTIONS_MIN_PRIMARY_ROWS`` primary rows; otherwise :class:`LoadFailed`
+  names the file and the problem, and the active version stays;
+* a version that would remove more than ``SANCTIONS_MAX_REMOVAL_SHARE`` of the active version's entries
+  is stored but held for a senior officer, never activated by the load; nothing is re-screened against it
+  and no hit is closed while it is held;
+* atomicity: the version, its entries, new programs, the status change and the audit event are written
+  in one transaction, with the re-screen that an activation owes (:func:`rescreen_owe`);
+* idempotency: content already loaded (same content hash) is stored once; loading it again changes
+  nothing unless asked to make it active again (``activate_if_stored``, with a reason);
+* versions are never changed after load, except their status;
 * the delta against the previous active version comes from :func:`sanctions.ofac.diff`, which compares
   only what both versions supplied (a version without ``alt.csv`` does not remove every alias).
 
-An official refresh (a download) that lacks any of the eight files has failed: the attempt is recorded,
-an error is logged, and the active version stays.
+``list_version_activate`` is the one way a held or earlier version becomes active: a senior officer (or
+the system actor of the command) with a reason, an internal event with both versions, and a re-screen
+owed: a delta one when the version's delta was taken against the version it replaces, otherwise (going
+back, or a delta against another version) a full one, which never supersedes or closes hits raised by
+a newer version.
+
+An official refresh (a download) that lacks any of the eight files, or whose transfer was cut short, has
+failed: the attempt is recorded with its error and finish time, an error is logged, and the active
+version stays. So does any other failure of a refresh, expected or not.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 from collections import Counter, OrderedDict
@@ -22,10 +40,13 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from onboarding.services.actors import Actor
+from onboarding.errors import ConcurrentChange, DomainError, PermissionDenied
+from onboarding.services.actors import SECOND_APPROVAL_PERM, Actor
 from onboarding.services.events import event_record
 from sanctions import ofac
 from sanctions.gateway import GatewayError, ListGateway, get_gateway
@@ -55,6 +76,24 @@ class ListSource:
 
 
 @dataclass
+class Activation:
+    """A version made active by :func:`list_version_activate`, and the re-screen that it owes."""
+
+    version: SanctionsListVersion
+    previous: SanctionsListVersion | None
+    going_back: bool
+    full: bool
+
+    def summary(self) -> str:
+        return (
+            f"Activated {self.version.public_id} (active before: "
+            f"{self.previous.public_id if self.previous else 'none'})"
+            + ("; going back to an earlier version" if self.going_back else "")
+            + f"; a {'full' if self.full else 'delta'} re-screen is owed."
+        )
+
+
+@dataclass
 class LoadResult:
     version: SanctionsListVersion
     created: bool
@@ -63,16 +102,35 @@ class LoadResult:
     changed: frozenset[int] = frozenset()
     removed: frozenset[int] = frozenset()
     notes: tuple[str, ...] = ()
+    #: stored but held for a senior officer (too many removals), and why
+    held: bool = False
+    hold_reason: str = ""
+    #: already stored, and made active again on request
+    activation: Activation | None = None
 
     def summary(self) -> str:
+        version = self.version
         if not self.created:
-            return f"Unchanged: this content is already loaded as {self.version.public_id}."
-        return (
-            f"Loaded {self.version.public_id}: {self.version.entry_count} entries, published "
-            f"{self.version.publish_date}; added {len(self.added)}, changed {len(self.changed)}, "
-            f"removed {len(self.removed)} against "
-            f"{self.previous.public_id if self.previous else 'no previous version'}."
+            text = f"Unchanged: this content is already loaded as {version.public_id}."
+            if self.activation is not None:
+                return f"{text} {self.activation.summary()}"
+            if not version.is_active:
+                text += (
+                    f" It is not the active version (it is {version.status}); make it active with "
+                    f'--activate-if-stored --reason "…" (or --activate {version.public_id} --reason "…").'
+                )
+            return text
+        counts = (
+            f"{version.entry_count} entries, published {version.publish_date}; added {len(self.added)}, "
+            f"changed {len(self.changed)}, removed {len(self.removed)} against "
+            f"{self.previous.public_id if self.previous else 'no previous version'}"
         )
+        if self.held:
+            return (
+                f"Held {version.public_id}: {counts}. It is NOT active: it {self.hold_reason}. A senior officer "
+                f'can activate it (load_sanctions --activate {version.public_id} --reason "…").'
+            )
+        return f"Loaded {version.public_id}: {counts}."
 
 
 # --------------------------------------------------------------------------- entries as JSON
@@ -172,16 +230,25 @@ def list_set_for(version: SanctionsListVersion) -> ofac.ListSet:
 # --------------------------------------------------------------------------- sources
 
 
+def manifest_publish_date(manifest: dict) -> date:
+    """A ``bundled.json`` manifest's publish date: its own, else the oldest of its lists (a supplement that
+    joins onto another list does not count); the oldest list in the set decides its age."""
+    if manifest.get("publish_date"):
+        return date.fromisoformat(manifest["publish_date"])
+    dates = [date.fromisoformat(p["publish_date"]) for p in manifest.get("parts", ()) if "joins_onto" not in p]
+    if not dates:
+        raise ValueError("the manifest names no publish date")
+    return min(dates)
+
+
 def bundled_source() -> ListSource:
     """The offline default: 2024-06 SDN + the 2026 alias supplement + the 2025-12 Consolidated list."""
     manifest = json.loads((DATA_DIR / "bundled.json").read_text())
-    folders, labels, primary_dates = [], {}, []
+    folders, labels = [], {}
     for part in manifest["parts"]:
         folders.append(DATA_DIR / part["folder"])
         for name in part["files"]:
             labels[name] = part["label"]
-        if "joins_onto" not in part:
-            primary_dates.append(date.fromisoformat(part["publish_date"]))
     list_set = ofac.load_folders(*folders)
     for name, status in list_set.files.items():
         if not status.supplied:
@@ -191,29 +258,46 @@ def bundled_source() -> ListSource:
         source=SanctionsListVersion.Source.BUNDLED,
         source_detail="sanctions/data (" + ", ".join(p["folder"] for p in manifest["parts"]) + ")",
         label="Bundled OFAC lists: " + "; ".join(p["label"] for p in manifest["parts"]),
-        # The oldest list in the set decides its age.
-        publish_date=min(primary_dates),
+        publish_date=manifest_publish_date(manifest),
         file_labels=labels,
     )
 
 
+def folder_publish_date(folder: Path) -> date | None:
+    """The publish date the files themselves carry: a ``PUBLISH_DATE`` file (YYYY-MM-DD) or a ``bundled.json``
+    manifest. Never a file's modification time: that says when the files were copied, not published."""
+    marker = folder / "PUBLISH_DATE"
+    if marker.is_file():
+        text = marker.read_text(errors="replace").strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise LoadFailed(f"{marker} does not hold a date (YYYY-MM-DD): {text[:40]!r}") from None
+    manifest = folder / "bundled.json"
+    if manifest.is_file():
+        try:
+            return manifest_publish_date(json.loads(manifest.read_text()))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise LoadFailed(f"{manifest} names no valid publish date ({exc})") from None
+    return None
+
+
 def folder_source(path: str | Path, publish_date: date | None = None) -> ListSource:
-    """Files in a folder. The publish date: given, else a ``bundled.json``/``PUBLISH_DATE`` file, else the
-    newest file's modification date."""
+    """Files in a folder. The publish date: given, else the folder's ``PUBLISH_DATE`` file or ``bundled.json``
+    manifest; without any, the load is refused (a freshly copied old list must not look current)."""
     folder = Path(path)
     if not folder.is_dir():
         raise LoadFailed(f"{folder} is not a folder")
+    if publish_date is None:
+        publish_date = folder_publish_date(folder)
+    if publish_date is None:
+        raise LoadFailed(
+            f"{folder} carries no publish date: give --publish-date YYYY-MM-DD (OFAC's publication date), or put "
+            "a PUBLISH_DATE file in the folder; a file's modification time says when it was copied, not published"
+        )
     list_set = ofac.load_folder(folder)
     if not any(s.supplied for s in list_set.files.values() if s.part == "primary"):
         raise LoadFailed(f"{folder} holds no sdn.csv or cons_prim.csv")
-    if publish_date is None and (folder / "PUBLISH_DATE").is_file():
-        publish_date = date.fromisoformat((folder / "PUBLISH_DATE").read_text().strip())
-    if publish_date is None:
-        newest = max(
-            (child.stat().st_mtime for child in folder.iterdir() if child.name.lower() in ofac.FILES),
-            default=timezone.now().timestamp(),
-        )
-        publish_date = timezone.datetime.fromtimestamp(newest, tz=timezone.utc).date()
     return ListSource(
         list_set=list_set,
         source=SanctionsListVersion.Source.FOLDER,
@@ -296,19 +380,118 @@ def version_delta(old: ofac.ListSet, new: ofac.ListSet) -> ofac.Delta:
     return replace(delta, added=frozenset(added), changed=frozenset(changed))
 
 
-def list_version_load(*, source: ListSource, actor: Actor = LOADER, rescreen: bool = True) -> LoadResult:
-    """Store a version and make it the active one; a no-op for content already loaded."""
+def list_set_problems(list_set: ofac.ListSet, previous: SanctionsListVersion | None) -> list[str]:
+    """Why a parsed set must not be stored, file by file (empty when it is sane)."""
+    problems = [f"{name} {problem}" for name, problem in list_set.problems.items()]
+    if problems:
+        return problems
+    if previous is None:
+        floor = settings.SANCTIONS_MIN_PRIMARY_ROWS
+        primary = sum(s.rows for s in list_set.files.values() if s.supplied and s.part == "primary")
+        if primary < floor:
+            problems.append(
+                f"a first load needs at least {floor:,} primary rows (sdn.csv and cons_prim.csv together; "
+                f"SANCTIONS_MIN_PRIMARY_ROWS); these files hold {primary:,}"
+            )
+        return problems
+    share = settings.SANCTIONS_MIN_ROW_SHARE
+    for name, status in sorted(list_set.files.items()):
+        before = previous.files.get(name) or {}
+        if status.part == "comments" or not status.supplied or before.get("status") != "supplied":
+            continue
+        rows_before = before.get("rows", 0)
+        if rows_before and status.rows < share * rows_before:
+            problems.append(
+                f"{name} holds {status.rows:,} rows, {status.rows / rows_before:.0%} of the {rows_before:,} rows of "
+                f"the active version {previous.public_id}; at least {share:.0%} are required "
+                "(SANCTIONS_MIN_ROW_SHARE): is it cut short?"
+            )
+    return problems
+
+
+def removal_hold_reason(delta: ofac.Delta, previous: SanctionsListVersion | None) -> str:
+    """Why a version must wait for a senior officer instead of becoming active, or "" when it need not."""
+    if previous is None or not previous.entry_count:
+        return ""
+    limit = settings.SANCTIONS_MAX_REMOVAL_SHARE
+    share = len(delta.removed) / previous.entry_count
+    if share <= limit:
+        return ""
+    return (
+        f"would remove {len(delta.removed):,} of the {previous.entry_count:,} entries of the active version "
+        f"{previous.public_id} ({share:.1%}; more than SANCTIONS_MAX_REMOVAL_SHARE, {limit:.0%})"
+    )
+
+
+def _version_order(version: SanctionsListVersion) -> Q:
+    """Versions loaded before ``version``."""
+    return Q(loaded_at__lt=version.loaded_at) | Q(loaded_at=version.loaded_at, pk__lt=version.pk)
+
+
+def _make_active(version: SanctionsListVersion, current: SanctionsListVersion | None, reason: str) -> None:
+    """Inside a transaction: ``version`` becomes the active one, ``current`` inactive, and every version held
+    before ``version`` was loaded inactive (a later list supersedes it). Of two racing activations exactly
+    one wins; the other gets ConcurrentChange."""
+    now = timezone.now()
+    Status = SanctionsListVersion.Status
+    try:
+        with transaction.atomic():
+            superseded = f"{version.public_id} was made active"
+            if current is not None:
+                SanctionsListVersion.objects.filter(pk=current.pk, is_active=True).update(
+                    is_active=False, status=Status.INACTIVE, status_at=now, status_reason=superseded
+                )
+            SanctionsListVersion.objects.filter(_version_order(version), status=Status.HELD).exclude(
+                pk=version.pk
+            ).update(status=Status.INACTIVE, status_at=now, status_reason=f"Superseded while held: {superseded}")
+            SanctionsListVersion.objects.filter(pk=version.pk).update(
+                is_active=True, status=Status.ACTIVE, status_at=now, status_reason=reason
+            )
+    except IntegrityError:
+        raise ConcurrentChange(
+            "Another list version was made active at the same time; look again and retry.",
+            code="list_version_concurrent_activation",
+        ) from None
+    version.is_active, version.status, version.status_at, version.status_reason = True, Status.ACTIVE, now, reason
+
+
+def list_version_load(
+    *,
+    source: ListSource,
+    actor: Actor = LOADER,
+    rescreen: bool = True,
+    activate_if_stored: bool = False,
+    reason: str = "",
+) -> LoadResult:
+    """Store a sane version and make it the active one, or hold it when it removes too much.
+
+    Content already stored is not stored again; with ``activate_if_stored`` (and a ``reason``) it is made
+    active again through :func:`list_version_activate`."""
     list_set = source.list_set
     content_hash = list_set.content_hash
     existing = SanctionsListVersion.objects.filter(content_hash=content_hash).first()
     if existing is not None:
-        return LoadResult(version=existing, created=False)
+        activation = None
+        if activate_if_stored and not existing.is_active:
+            activation = list_version_activate(version=existing, actor=actor, reason=reason, rescreen=rescreen)
+        return LoadResult(version=existing, created=False, activation=activation)
     previous = SanctionsListVersion.objects.filter(is_active=True).first()
+    problems = list_set_problems(list_set, previous)
+    if problems:
+        raise LoadFailed("; ".join(problems))
     if previous is not None:
         delta = version_delta(list_set_for(previous), list_set)
     else:
         delta = ofac.Delta(added=frozenset(list_set.entries), changed=frozenset(), removed=frozenset())
+    hold_reason = removal_hold_reason(delta, previous)
+    Status = SanctionsListVersion.Status
     with transaction.atomic():
+        current = SanctionsListVersion.objects.select_for_update().filter(is_active=True).first()
+        if (current and current.pk) != (previous and previous.pk):
+            raise LoadFailed(
+                f"the active version changed during the load (now {current.public_id if current else 'none'}); "
+                "load again"
+            )
         version = SanctionsListVersion.objects.create(
             source=source.source,
             source_detail=source.source_detail[:500],
@@ -325,6 +508,9 @@ def list_version_load(*, source: ListSource, actor: Actor = LOADER, rescreen: bo
                 "removed": sorted(delta.removed),
                 "notes": list(delta.notes),
             },
+            status=Status.HELD if hold_reason else Status.INACTIVE,
+            status_at=timezone.now(),
+            status_reason=hold_reason,
         )
         SanctionsEntry.objects.bulk_create(
             (
@@ -343,29 +529,40 @@ def list_version_load(*, source: ListSource, actor: Actor = LOADER, rescreen: bo
             batch_size=BATCH_SIZE,
         )
         _record_programs(list_set)
-        SanctionsListVersion.objects.filter(is_active=True).update(is_active=False)
-        SanctionsListVersion.objects.filter(pk=version.pk).update(is_active=True)
-        version.is_active = True
-        event_record(
-            actor=actor,
-            subject=version,
-            action="list_loaded",
-            details={
-                "label": version.label,
-                "publish_date": version.publish_date.isoformat(),
-                "entries": version.entry_count,
-                "previous": previous.public_id if previous else None,
-                "added": len(delta.added),
-                "changed": len(delta.changed),
-                "removed": len(delta.removed),
-                "not_supplied": sorted(n for n, s in list_set.files.items() if not s.supplied),
-            },
-        )
-        if rescreen:
-            public_id = version.public_id
-            transaction.on_commit(lambda: publish_rescreen(public_id))
+        details = {
+            "label": version.label,
+            "publish_date": version.publish_date.isoformat(),
+            "entries": version.entry_count,
+            "previous": previous.public_id if previous else None,
+            "added": len(delta.added),
+            "changed": len(delta.changed),
+            "removed": len(delta.removed),
+            "not_supplied": sorted(n for n, s in list_set.files.items() if not s.supplied),
+        }
+        if hold_reason:
+            # A newer held version supersedes an older one: one decision waits for the officer, not a pile.
+            SanctionsListVersion.objects.filter(_version_order(version), status=Status.HELD).update(
+                status=Status.INACTIVE,
+                status_at=timezone.now(),
+                status_reason=f"Superseded while held: {version.public_id} was loaded and held",
+            )
+            event_record(
+                actor=actor,
+                subject=version,
+                action="list_held",
+                to_state=Status.HELD,
+                details={**details, "why": hold_reason},
+            )
+        else:
+            _make_active(version, previous, "")
+            event_record(actor=actor, subject=version, action="list_loaded", to_state=Status.ACTIVE, details=details)
+            if rescreen:
+                rescreen_owe(version=version, full=previous is None)
     remember_list_set(content_hash, list_set)
-    logger.info("sanctions list %s loaded (%d entries)", version.public_id, version.entry_count)
+    if hold_reason:
+        logger.warning("sanctions list %s held: it %s", version.public_id, hold_reason)
+    else:
+        logger.info("sanctions list %s loaded (%d entries)", version.public_id, version.entry_count)
     return LoadResult(
         version=version,
         created=True,
@@ -374,18 +571,84 @@ def list_version_load(*, source: ListSource, actor: Actor = LOADER, rescreen: bo
         changed=delta.changed,
         removed=delta.removed,
         notes=delta.notes,
+        held=bool(hold_reason),
+        hold_reason=hold_reason,
     )
 
 
-def publish_rescreen(version_public_id: str) -> bool:
+def list_version_activate(
+    *, version: SanctionsListVersion, actor: Actor, reason: str, rescreen: bool = True
+) -> Activation:
+    """Make a held version, or an earlier one, the active version (a senior officer, or the system actor of
+    the command, with a reason). Writes an internal event with both versions and the reason, and owes the
+    re-screen: a delta one when the version's delta was taken against the version it replaces, else a full
+    one. ``rescreen=False`` when the caller re-screens in its own process at once."""
+    if not (actor.is_system or actor.has_perm(SECOND_APPROVAL_PERM)):
+        raise PermissionDenied("Only a senior compliance officer can activate a sanctions list version.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Give the reason for activating this list version.", code="reason_required")
+    with transaction.atomic():
+        target = SanctionsListVersion.objects.select_for_update().filter(pk=version.pk).first()
+        if target is None:
+            raise DomainError("No such sanctions list version.", code="not_found")
+        current = SanctionsListVersion.objects.select_for_update().filter(is_active=True).first()
+        if current is not None and current.pk == target.pk:
+            raise DomainError(f"{target.public_id} is already the active version.", code="list_version_active")
+        going_back = current is not None and current.is_newer_than(target)
+        full = going_back or current is None or (target.delta or {}).get("previous") != current.public_id
+        from_status = target.status
+        _make_active(target, current, reason)
+        event_record(
+            actor=actor,
+            subject=target,
+            action="list_activated",
+            from_state=from_status,
+            to_state=target.status,
+            reason_code="list_version_activated",
+            details={
+                "from": current.public_id if current else None,
+                "to": target.public_id,
+                "reason": reason,
+                "was": from_status,
+                "going_back": going_back,
+                "full_rescreen": full,
+            },
+        )
+        if rescreen:
+            rescreen_owe(version=target, full=full)
+    version.refresh_from_db()
+    logger.info(
+        "sanctions list %s activated by %s (was %s; active before: %s)",
+        target.public_id,
+        actor,
+        from_status,
+        current.public_id if current else None,
+    )
+    return Activation(version=version, previous=current, going_back=going_back, full=full)
+
+
+def rescreen_owe(*, version: SanctionsListVersion, full: bool) -> None:
+    """The one place where a load or an activation records the re-screen it owes against ``version`` (a delta
+    one, or with ``full`` the whole list). Called inside the transaction of the activation; the task is
+    published after commit."""
+    public_id = version.public_id
+    transaction.on_commit(lambda: publish_rescreen(public_id, full=full))
+
+
+def publish_rescreen(version_public_id: str, *, full: bool = False) -> bool:
     from portal.celery import app
 
     try:
-        app.send_task("sanctions.tasks.rescreen_after_load", args=[version_public_id])
-    except Exception as exc:  # the broker is down: `rescreen --version` does it by hand
+        app.send_task("sanctions.tasks.rescreen_after_load", args=[version_public_id], kwargs={"full": full})
+    except Exception as exc:  # the broker is down: `manage.py rescreen` does it by hand
         logger.error("publish of the re-screening for %s failed: %s", version_public_id, type(exc).__name__)
         return False
     return True
+
+
+#: failures of a source's files or of the transfer: the command answers them with one line
+EXPECTED_FAILURES = (LoadFailed, OSError, ValueError, UnicodeError, csv.Error)
 
 
 def list_refresh(
@@ -394,19 +657,41 @@ def list_refresh(
     publish_date: date | None = None,
     actor: Actor = LOADER,
     rescreen: bool = True,
+    activate_if_stored: bool = False,
+    reason: str = "",
 ) -> LoadResult:
-    """Load from a source and record the attempt; raises LoadFailed (recorded, logged) on failure."""
+    """Load from a source and record the attempt. Every failure is recorded on the attempt (error text and
+    finish time) and logged; the expected ones (bad files, a failed transfer) are raised as LoadFailed, any
+    other is raised as it is."""
     source_name = spec or "bundled"
     attempt = RefreshAttempt.objects.create(source=source_name[:500], status=RefreshAttempt.Status.FAILED)
+
+    def failed(error: str) -> None:
+        RefreshAttempt.objects.filter(pk=attempt.pk).update(error=error[:4000], finished_at=timezone.now())
+
     try:
-        result = list_version_load(source=source_for(spec, publish_date), actor=actor, rescreen=rescreen)
-    except (LoadFailed, OSError, ValueError) as exc:
-        RefreshAttempt.objects.filter(pk=attempt.pk).update(error=str(exc)[:4000], finished_at=timezone.now())
+        result = list_version_load(
+            source=source_for(spec, publish_date),
+            actor=actor,
+            rescreen=rescreen,
+            activate_if_stored=activate_if_stored,
+            reason=reason,
+        )
+    except EXPECTED_FAILURES as exc:
+        failed(str(exc) or type(exc).__name__)
         logger.error("sanctions list refresh from %s failed: %s", source_name, exc)
         raise LoadFailed(str(exc)) from exc
+    except Exception as exc:
+        failed(f"{type(exc).__name__}: {exc}")
+        logger.exception("sanctions list refresh from %s failed unexpectedly", source_name)
+        raise
+    if result.held:
+        status = RefreshAttempt.Status.HELD
+    elif result.created:
+        status = RefreshAttempt.Status.OK
+    else:
+        status = RefreshAttempt.Status.UNCHANGED
     RefreshAttempt.objects.filter(pk=attempt.pk).update(
-        status=RefreshAttempt.Status.OK if result.created else RefreshAttempt.Status.UNCHANGED,
-        version=result.version,
-        finished_at=timezone.now(),
+        status=status, version=result.version, error=result.hold_reason, finished_at=timezone.now()
     )
     return result

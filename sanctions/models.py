@@ -1,7 +1,8 @@
 """Sanctions list versions, their entries, programs and embargoed jurisdictions, refresh attempts and hits.
 
-A list version is kept unchanged once loaded (screening records are kept ten years, OFAC): only the
-"active" flag moves, and a partial unique constraint keeps at most one version active. A hit records
+A list version is kept unchanged once loaded (screening records are kept ten years, OFAC): only its
+status moves (active, held for an officer, inactive), the ``is_active`` flag follows it (a check
+constraint), and a partial unique constraint keeps at most one version active. A hit records
 what was screened (a keyed hash of the screened values, never the values' ciphertext) against what
 (list version, entry uid and the entry's content hash, algorithm version), so an examiner can replay it.
 
@@ -22,6 +23,11 @@ class SanctionsListVersion(models.Model):
         FOLDER = "folder", "Files in a folder"
         URL = "url", "Downloaded"
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        HELD = "held", "Held for a senior officer"
+        INACTIVE = "inactive", "Inactive"
+
     public_id = PublicIdField(prefix="slv")
     source = models.CharField(max_length=10, choices=Source.choices)
     source_detail = models.CharField(max_length=500, blank=True, help_text="Folder or base address")
@@ -37,16 +43,29 @@ class SanctionsListVersion(models.Model):
     #: against the version active before: {"previous", "added", "changed", "removed", "notes"} (uid lists)
     delta = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INACTIVE)
+    status_at = models.DateTimeField(null=True, blank=True, help_text="When the status last changed")
+    status_reason = models.TextField(
+        blank=True, help_text="Why it is held, or the senior officer's reason for activating it"
+    )
 
     class Meta:
         ordering = ["-loaded_at", "-id"]
         verbose_name = "sanctions list version"
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_list_version")
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="one_active_list_version"),
+            models.CheckConstraint(
+                condition=Q(is_active=True, status="active") | Q(is_active=False, status__in=["held", "inactive"]),
+                name="list_version_status_matches_active_flag",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.public_id})"
+
+    def is_newer_than(self, other: "SanctionsListVersion") -> bool:
+        """Loaded after ``other`` (the load order, not the publish date, says which list came later)."""
+        return (self.loaded_at, self.pk) > (other.loaded_at, other.pk)
 
 
 class SanctionsEntry(models.Model):
@@ -117,6 +136,7 @@ class RefreshAttempt(models.Model):
 
     class Status(models.TextChoices):
         OK = "ok", "Loaded"
+        HELD = "held", "Loaded and held for a senior officer"
         UNCHANGED = "unchanged", "Unchanged (same content)"
         FAILED = "failed", "Failed"
 

@@ -12,6 +12,12 @@ benchmark all use it, and none of them should need a database to read a list.
 A part that was not supplied (file absent) is never treated as empty: :func:`diff` compares
 only what both versions supplied, so a version without ``alt.csv`` does not look as if
 every alias had been removed.
+
+:func:`file_problem` says why a file's bytes are not an OFAC CSV file to the letter of the
+specification (an HTML page, UTF-16, a cut-short file, a short row, a non-integer id...).
+:func:`load_files` records the problem on the file's status and does not read its rows, so a
+loader can refuse the whole set before anything is stored, while offline tools still read good
+files as before.
 """
 
 from __future__ import annotations
@@ -43,6 +49,15 @@ FILES: dict[str, tuple[ListName, Part]] = {
     "cons_add.csv": ("CONS", "addresses"),
     "cons_alt.csv": ("CONS", "aliases"),
     "cons_comments.csv": ("CONS", "comments"),
+}
+#: the number of columns of each part (dat_spec.txt; a spillover file holds ent_num and the remarks text)
+COLUMNS: dict[Part, int] = {"primary": 12, "addresses": 6, "aliases": 5, "comments": 2}
+#: the columns of each part that hold numbers: (index, the specification's name)
+NUMBER_COLUMNS: dict[Part, tuple[tuple[int, str], ...]] = {
+    "primary": ((0, "ent_num"),),
+    "addresses": ((0, "Ent_num"), (1, "Add_num")),
+    "aliases": ((0, "ent_num"), (1, "alt_num")),
+    "comments": ((0, "ent_num"),),
 }
 #: other spellings seen in OFAC's own documents ("SDN COMMENTS.CSV") and on mirrors.
 _FILE_NAME_ALIASES = {"sdn comments.csv": "sdn_comments.csv", "cons_alt_names.csv": "cons_alt.csv"}
@@ -192,6 +207,8 @@ class FileStatus:
     sha256: str | None = None
     rows: int = 0
     orphan_rows: int = 0  # rows whose ent_num has no primary row (ignored)
+    #: why the file is not to the specification (its rows are then not read); None for a good file
+    problem: str | None = None
 
     @property
     def status(self) -> str:
@@ -216,6 +233,11 @@ class ListSet:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @property
+    def problems(self) -> dict[str, str]:
+        """File name -> why it is not to the specification, for every such file supplied."""
+        return {name: status.problem for name, status in sorted(self.files.items()) if status.problem}
 
 
 @dataclass(frozen=True)
@@ -266,6 +288,82 @@ def read_rows(text: str) -> list[list[str | None]]:
             continue
         rows.append([_null(v) for v in raw])
     return rows
+
+
+def _strict_decode(data: bytes) -> str | None:
+    """The text, if the bytes are ASCII, UTF-8 (the spec's ASCII is a subset) or Windows-1252 (a re-save)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKUP = re.compile(r"<\s*(?:!doctype|html|head|body|\?xml)\b", re.I)
+
+
+def file_problem(name: str, data: bytes) -> str | None:
+    """Why ``data`` is not an OFAC CSV file of kind ``name`` (e.g. ``sdn.csv``) to the specification, or None.
+
+    The checks, in order: not empty; not markup (a maintenance or error page served with HTTP 200); no NUL
+    bytes (UTF-16 or binary); ASCII, UTF-8 or Windows-1252 text with no control characters but the final
+    Ctrl-Z; readable as CSV to the end (an unterminated quote means the file was cut short); every row with
+    exactly the specification's number of fields and an integer where a number is due; at least one data
+    row. One header row whose first field is ``ent_num`` is allowed (copies in the wild add one).
+    """
+    list_part = FILES.get(_canonical_name(name))
+    if list_part is None:
+        return f"is not one of OFAC's files ({', '.join(FILES)})"
+    part = list_part[1]
+    if not data.strip().strip(EOF_CHAR.encode()).strip():
+        return "is empty"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return "holds NUL bytes: it is UTF-16 or binary, not the specification's ASCII text"
+    text = _strict_decode(data)
+    if text is None:
+        return "is not ASCII text (nor UTF-8 or Windows-1252), the specification's encoding"
+    head = text.lstrip()[:4096]
+    if head.startswith("<") or _MARKUP.search(head):
+        return "is an HTML page (or other markup), not a CSV file"
+    body = text.rstrip()
+    if body.endswith(EOF_CHAR):
+        body = body[:-1]
+    control = _CONTROL.search(body)
+    if control:
+        line = body.count("\n", 0, control.start()) + 1
+        return f"holds the control character {ord(control.group()):#04x} on line {line}"
+    columns = COLUMNS[part]
+    reader = csv.reader(io.StringIO(body, newline=""), strict=True)
+    data_rows = 0
+    first = True
+    try:
+        for row in reader:
+            if not row:
+                continue
+            if first and row[0].strip().lower() == "ent_num":
+                first = False
+                continue  # a header row added by whoever copied the file
+            first = False
+            if len(row) != columns:
+                return f"line {reader.line_num} has {len(row)} fields; the specification has {columns}"
+            for index, column in NUMBER_COLUMNS[part]:
+                if not _is_int(row[index]):
+                    return f"line {reader.line_num}: {column} {row[index].strip()[:40]!r} is not an integer"
+            data_rows += 1
+    except csv.Error as exc:
+        line = reader.line_num
+        if "unexpected end of data" in str(exc):
+            return f"line {line} ends inside a quoted field: the file is cut short"
+        if "field larger than field limit" in str(exc):
+            return f"line {line}: a field is longer than {csv.field_size_limit():,} characters"
+        return f"line {line} is not valid CSV ({exc})"
+    if data_rows == 0:
+        return "holds no data rows"
+    return None
 
 
 def _field(row: list[str | None], index: int) -> str | None:
@@ -532,7 +630,8 @@ def load_files(files: Mapping[str, bytes]) -> ListSet:
     """Build a :class:`ListSet` from file contents keyed by file name (e.g. bytes from HTTP).
 
     Names are OFAC's (``sdn.csv``, ``cons_prim.csv``...), case-insensitive.  A file missing
-    from ``files`` is recorded as ``not_supplied``; unknown names are ignored.
+    from ``files`` is recorded as ``not_supplied``; unknown names are ignored.  A file that
+    :func:`file_problem` refuses is supplied, with its problem recorded and no rows.
     """
     contents = {_canonical_name(name): data for name, data in files.items()}
     rows: dict[str, list[list[str | None]]] = {}
@@ -542,7 +641,9 @@ def load_files(files: Mapping[str, bytes]) -> ListSet:
             statuses[name] = FileStatus(name=name, list=list_name, part=part, supplied=False)
             continue
         data = contents[name]
-        rows[name] = read_rows(decode_bytes(data))
+        problem = file_problem(name, data)
+        # A file that is not to the specification is not read at all: half a file is worse than none.
+        rows[name] = [] if problem else read_rows(decode_bytes(data))
         statuses[name] = FileStatus(
             name=name,
             list=list_name,
@@ -550,6 +651,7 @@ def load_files(files: Mapping[str, bytes]) -> ListSet:
             supplied=True,
             sha256=hashlib.sha256(data).hexdigest(),
             rows=len(rows[name]),
+            problem=problem,
         )
 
     drafts: dict[int, _Draft] = {}

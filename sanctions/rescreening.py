@@ -10,6 +10,10 @@ Effects of a new hit (not a near-miss, not a carried-over clearance):
 
 Each effect writes its internal event through the service that does it. Running it twice does nothing
 new: hits are unique per subject and entry while current.
+
+A version held for a senior officer is never screened against. A full re-screen (after going back to an
+earlier version, or an activation whose delta was taken against another version) closes nothing and
+never supersedes a hit raised by a version newer than the one screened against.
 """
 
 from __future__ import annotations
@@ -122,11 +126,18 @@ def rescreen_application(
     )
 
 
-def rescreen(*, version: SanctionsListVersion, full: bool = False) -> RescreenSummary:
-    """Re-screen everything in scope against a version (its delta, or the whole list with ``full``)."""
+def rescreen(*, version: SanctionsListVersion, full: bool = False, close_removed: bool = True) -> RescreenSummary:
+    """Re-screen everything in scope against a version (its delta, or the whole list with ``full``).
+
+    ``close_removed`` closes the hits of the entries its delta removed (not those raised by a newer
+    version); a full re-screen after an activation passes False, since that delta was taken against a
+    version other than the one it replaced."""
     summary = RescreenSummary(version=version.public_id)
     delta = version.delta or {}
-    summary.closed_hits = hits_close_removed(uids=set(delta.get("removed", [])), version=version, actor=RESCREENING)
+    if close_removed:
+        summary.closed_hits = hits_close_removed(
+            uids=set(delta.get("removed", [])), version=version, actor=RESCREENING, spare_newer_than=version
+        )
     if delta.get("previous") is None:
         full = True  # nothing was screened against a list before: screen everything, geography too
     only_uids = None if full else set(delta.get("added", [])) | set(delta.get("changed", []))
@@ -143,16 +154,24 @@ def rescreen(*, version: SanctionsListVersion, full: bool = False) -> RescreenSu
     return summary
 
 
-def rescreen_loaded(*, version: SanctionsListVersion) -> RescreenSummary:
-    """The re-screening a load owes. A version superseded before this ran is not covered by the later
-    version's delta: close what it removed (unless it came back) and re-screen fully against the active list."""
+def rescreen_loaded(*, version: SanctionsListVersion, full: bool = False) -> RescreenSummary:
+    """The re-screening a load or an activation owes (``full``: against the whole list, closing nothing).
+
+    A held version is never screened against. A version superseded before this ran is not covered by the
+    later version's delta: close what it removed (unless it came back, and never a hit raised by a version
+    newer than the active one) and re-screen fully against the active list."""
+    version.refresh_from_db(fields=["status", "is_active"])
+    if version.status == SanctionsListVersion.Status.HELD:
+        logger.info("rescreen: %s is held for a senior officer; nothing is screened against it", version.public_id)
+        return RescreenSummary(version=version.public_id)
     if version.is_active:
-        return rescreen(version=version)
+        return rescreen(version=version, full=full, close_removed=not full)
     active = SanctionsListVersion.objects.filter(is_active=True).first()
     if active is None:
         return RescreenSummary(version=version.public_id)
     logger.info("rescreen: %s was superseded by %s; re-screening fully", version.public_id, active.public_id)
     removed = set((version.delta or {}).get("removed", []))
     still_listed = set(active.entries.filter(uid__in=removed).values_list("uid", flat=True))
-    hits_close_removed(uids=removed - still_listed, version=active, actor=RESCREENING)
-    return rescreen(version=active, full=True)
+    hits_close_removed(uids=removed - still_listed, version=active, actor=RESCREENING, spare_newer_than=active)
+    # The active version's own task closes what its delta removed.
+    return rescreen(version=active, full=True, close_removed=False)

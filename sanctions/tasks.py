@@ -19,7 +19,7 @@ def refresh_lists() -> str:
     """Beat: load OFAC's current files from SANCTIONS_SOURCE_URL; the same content again is a no-op.
 
     A failed refresh is recorded (RefreshAttempt, shown on /healthz and in the admin) and logged; the
-    active version stays."""
+    active version stays. So it does when the new version is held for a senior officer."""
     try:
         result = list_refresh(spec=settings.SANCTIONS_SOURCE_URL)
     except LoadFailed as exc:
@@ -28,12 +28,13 @@ def refresh_lists() -> str:
 
 
 @shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
-def rescreen_after_load(version_public_id: str) -> dict:
-    """Delta re-screening after a version is loaded (published after the load commits)."""
+def rescreen_after_load(version_public_id: str, full: bool = False) -> dict:
+    """The re-screening a load or an activation owes: against the version's delta, or with ``full`` the
+    whole list (published after the activation commits)."""
     from sanctions.rescreening import rescreen_loaded
 
     version = SanctionsListVersion.objects.filter(public_id=version_public_id).first()
     if version is None:
         logger.warning("rescreen: no list version %s", version_public_id)
         return {}
-    return rescreen_loaded(version=version).as_dict()
+    return rescreen_loaded(version=version, full=full).as_dict()

@@ -351,19 +351,20 @@ def adjust(score: float, query_dob: object, query_country: str | None, entry: ob
             and (d.day is None or d.day == qdob.day)
             for d in dobs
         )
+        # Reasons are stored on hits and shown in the admin: they name no date (the applicant's is personal
+        # data; the listed ones are on the entry).
         if exact:
             score += DOB_EXACT_BONUS
-            reasons.append(f"date of birth matches ({qdob.year}-{qdob.month or '?'}-{qdob.day or '?'})")
+            reasons.append("date of birth matches")
         elif any(d.covers_year(qdob.year) for d in dobs):
             score += DOB_YEAR_BONUS
-            reasons.append(f"year of birth {qdob.year} matches")
+            reasons.append("year of birth matches")
         elif any(d.covers_year(qdob.year, DOB_TOLERANCE_YEARS) for d in dobs):
-            reasons.append(f"year of birth {qdob.year} within {DOB_TOLERANCE_YEARS} years of a listed DOB")
+            reasons.append(f"year of birth within {DOB_TOLERANCE_YEARS} years of a listed date of birth")
         else:
             score -= DOB_CONTRADICTION_PENALTY
             contradicted = True
-            listed = ", ".join(str(d.year) + (f"-{d.year_to}" if d.year_to else "") for d in dobs[:4])
-            reasons.append(f"date of birth contradicts: {qdob.year} vs listed {listed}")
+            reasons.append("date of birth contradicts the listed dates of birth")
     qcode = country_code(query_country) if query_country else None
     if qcode:
         codes = _entry_country_codes(entry)

@@ -54,20 +54,7 @@ class Command(BaseCommand):
         index = index_for(version)
         limits = thresholds()
         if file:
-            with Path(file).open(newline="", encoding="utf-8-sig") as handle:
-                for row in csv.DictReader(handle):
-                    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-                    row_kind = row.get("type") or "person"
-                    if row_kind not in ("person", "business"):
-                        row_kind = "person"
-                    hits = index.search(
-                        row.get("name", ""),
-                        row_kind,
-                        dob=row.get("dob") or None,
-                        country=row.get("country") or None,
-                        min_score=limits.review,
-                    )
-                    self._json({"query": row.get("name", ""), "type": row_kind, "hits": [hit_json(h) for h in hits]})
+            self._screen_file(Path(file), index, limits)
             return
         if len(names) != 1:
             raise CommandError('Give one name: screen "NAME" (or --file, or --compare "A" "B")')
@@ -86,6 +73,42 @@ class Command(BaseCommand):
             )
             for reason in hit.reasons:
                 self.stdout.write(f"      {reason}")
+
+    def _screen_file(self, path: Path, index, limits) -> None:
+        """One JSON line a row. A file that cannot be read is one line of error, never a traceback; rows
+        already printed stay printed (the error names the line where reading stopped)."""
+        reader = None
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as handle:
+                reader = csv.DictReader(handle)
+                for row in reader:
+                    row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                    row_kind = row.get("type") or "person"
+                    if row_kind not in ("person", "business"):
+                        row_kind = "person"
+                    hits = index.search(
+                        row.get("name", ""),
+                        row_kind,
+                        dob=row.get("dob") or None,
+                        country=row.get("country") or None,
+                        min_score=limits.review,
+                    )
+                    self._json({"query": row.get("name", ""), "type": row_kind, "hits": [hit_json(h) for h in hits]})
+        except FileNotFoundError:
+            raise CommandError(f"{path}: no such file.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path} is a folder, not a CSV file.") from None
+        except OSError as exc:
+            raise CommandError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8.") from None
+        except csv.Error as exc:
+            line = reader.reader.line_num if reader is not None else 0  # DictReader.line_num lags a row
+            if "field larger than field limit" in str(exc):
+                raise CommandError(
+                    f"{path}, line {line}: a field is longer than {csv.field_size_limit():,} characters."
+                ) from None
+            raise CommandError(f"{path}, line {line}: not valid CSV ({exc}).") from None
 
     def _json(self, payload: dict) -> None:
         self.stdout.write(json.dumps(payload, ensure_ascii=False))

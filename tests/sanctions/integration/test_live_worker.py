@@ -24,7 +24,7 @@ def sanctions_result(application):
     return CheckResult.objects.filter(application=application, check_name="sanctions", is_current=True).first()
 
 
-def test_a_listed_owner_goes_to_review_and_a_clean_application_passes_screening(live_worker):
+def test_a_listed_owner_goes_to_review_and_a_clean_application_passes_screening(live_worker, small_lists):
     load_folder(SAMPLE)  # published today: a fresh list
     listed = application_with(
         person("Dmitry", "Khoroshev", "1993-04-17", 60, True),

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lists(tmp_path):
+def lists(tmp_path, small_lists):
     """Two folders: the sample without Daniel Moreno (15102), and the sample plus a Consolidated entry."""
     before = tmp_path / "before"
     shutil.copytree(SAMPLE, before)

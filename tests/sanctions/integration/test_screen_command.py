@@ -6,7 +6,7 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,23 @@ def test_a_csv_batch_gives_one_object_per_row(fresh_list, tmp_path):
 def test_compare_prints_the_pairwise_score(db):
     assert screen("--compare", "Osama bin Laden", "USAMA BIN LADIN").startswith("0.")
     assert float(screen("--compare", "Daniel Moreno", "MORENO, Daniel").split()[0]) == 1.0
+
+
+def test_a_file_that_is_not_utf8_is_a_one_line_error(fresh_list, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_bytes("name,type\nJos\u00e9 Mar\u00eda Moreno,person\n".encode("utf-16"))
+    with pytest.raises(CommandError, match=r"names.csv is not UTF-8 text .*save it as UTF-8\.$") as failure:
+        screen("--file", str(names), "--json")
+    assert "\n" not in str(failure.value)
+
+
+def test_a_missing_file_is_a_one_line_error(fresh_list, tmp_path):
+    with pytest.raises(CommandError, match=r"nowhere.csv: no such file\.$"):
+        screen("--file", str(tmp_path / "nowhere.csv"))
+
+
+def test_a_field_over_the_csv_limit_is_a_one_line_error(fresh_list, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("name,type\nDaniel Moreno,person\n" + "x" * 131_073 + ",person\n")
+    with pytest.raises(CommandError, match=r"names.csv, line 3: a field is longer than 131,072 characters\.$"):
+        screen("--file", str(names), "--json")

@@ -85,6 +85,23 @@ def test_adjust_dob_and_country():
     assert near == 0.88 and not contradicted  # within two years: neither raised nor contradicted
 
 
+@pytest.mark.parametrize(
+    ("query_dob", "expected"),
+    [
+        ("1972-10-12", "date of birth matches"),
+        ("1972-03-04", "year of birth matches"),
+        ("1974-10-12", "year of birth within 2 years of a listed date of birth"),
+        ("1990-10-12", "date of birth contradicts the listed dates of birth"),
+    ],
+)
+def test_hit_reasons_name_no_date(query_dob, expected):
+    """Reasons are stored on hits and shown in the admin: the applicant's date of birth is personal data."""
+    entry = _person([BirthDate(1972, 10, 12), BirthDate(1970, year_to=1971)])
+    _, reasons, _ = adjust(0.9, query_dob, None, entry)
+    assert reasons == [expected]
+    assert not any(ch.isdigit() for ch in reasons[0].replace("2 years", ""))
+
+
 def test_adjust_dob_range_and_missing_data():
     entry = _person([BirthDate(1958, year_to=1962)])
     assert adjust(0.9, 1961, None, entry)[0] > 0.9
