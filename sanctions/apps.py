@@ -6,6 +6,7 @@ class SanctionsConfig(AppConfig):
     verbose_name = "Sanctions screening"
 
     def ready(self) -> None:
+        from onboarding import work
         from onboarding.kyc.registry import register
         from portal.health import register_component
         from sanctions.check import SanctionsCheck
@@ -14,3 +15,5 @@ class SanctionsConfig(AppConfig):
         # "onboarding" comes first in INSTALLED_APPS: this replaces its not_run stand-in.
         register(SanctionsCheck, replace=True)
         register_component("sanctions_list", health_probe, required=False)
+        # The re-screen a list version owes once active; one that cannot complete is listed for people.
+        work.register_owed_work("sanctions_rescreen", "sanctions.tasks.rescreen_after_load")

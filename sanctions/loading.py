@@ -48,6 +48,7 @@ from django.utils import timezone
 from onboarding.errors import ConcurrentChange, DomainError, PermissionDenied
 from onboarding.services.actors import SECOND_APPROVAL_PERM, Actor
 from onboarding.services.events import event_record
+from onboarding.work import owed_work_pending, owed_work_record
 from sanctions import ofac
 from sanctions.gateway import GatewayError, ListGateway, get_gateway
 from sanctions.models import RefreshAttempt, SanctionsEntry, SanctionsListVersion, SanctionsProgram
@@ -628,23 +629,16 @@ def list_version_activate(
     return Activation(version=version, previous=current, going_back=going_back, full=full)
 
 
+RESCREEN = "sanctions_rescreen"
+
+
 def rescreen_owe(*, version: SanctionsListVersion, full: bool) -> None:
     """The one place where a load or an activation records the re-screen it owes against ``version`` (a delta
-    one, or with ``full`` the whole list). Called inside the transaction of the activation; the task is
-    published after commit."""
-    public_id = version.public_id
-    transaction.on_commit(lambda: publish_rescreen(public_id, full=full))
-
-
-def publish_rescreen(version_public_id: str, *, full: bool = False) -> bool:
-    from portal.celery import app
-
-    try:
-        app.send_task("sanctions.tasks.rescreen_after_load", args=[version_public_id], kwargs={"full": full})
-    except Exception as exc:  # the broker is down: `manage.py rescreen` does it by hand
-        logger.error("publish of the re-screening for %s failed: %s", version_public_id, type(exc).__name__)
-        return False
-    return True
+    one, or with ``full`` the whole list): owed work, written in the transaction of the activation, so a
+    broker that is down or a process that dies after the commit loses nothing (the sweeper publishes it)."""
+    pending = owed_work_pending(subject=version, kind=RESCREEN)
+    full = full or bool(pending and pending.payload.get("full"))
+    owed_work_record(subject=version, kind=RESCREEN, payload={"full": full})
 
 
 #: failures of a source's files or of the transfer: the command answers them with one line

@@ -30,6 +30,7 @@ from onboarding.services.applications import application_reopen_for_sanctions_hi
 from onboarding.services.cases import review_case_open
 from onboarding.services.merchants import merchant_suspend
 from onboarding.states import AppState, MerchantState
+from onboarding.work import owed_work_done
 from sanctions.hits import SyncResult, hits_close_removed, hits_sync, sanctions_check_record
 from sanctions.models import SanctionsListVersion
 from sanctions.screening import screen_application, thresholds
@@ -155,11 +156,19 @@ def rescreen(*, version: SanctionsListVersion, full: bool = False, close_removed
 
 
 def rescreen_loaded(*, version: SanctionsListVersion, full: bool = False) -> RescreenSummary:
-    """The re-screening a load or an activation owes (``full``: against the whole list, closing nothing).
+    """The re-screening a load or an activation owes (``full``: against the whole list, closing nothing);
+    its owed-work row is done once every application in scope was screened (a crash before that leaves it
+    owed, and running it again does nothing twice).
 
     A held version is never screened against. A version superseded before this ran is not covered by the
     later version's delta: close what it removed (unless it came back, and never a hit raised by a version
     newer than the active one) and re-screen fully against the active list."""
+    summary = _rescreen_owed_by(version, full=full)
+    owed_work_done(subject=version, kind="sanctions_rescreen")
+    return summary
+
+
+def _rescreen_owed_by(version: SanctionsListVersion, *, full: bool) -> RescreenSummary:
     version.refresh_from_db(fields=["status", "is_active"])
     if version.status == SanctionsListVersion.Status.HELD:
         logger.info("rescreen: %s is held for a senior officer; nothing is screened against it", version.public_id)

@@ -6,7 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from sanctions.loading import LoadFailed, list_refresh
+from onboarding import work
+from sanctions.loading import RESCREEN, LoadFailed, list_refresh
 from sanctions.models import SanctionsListVersion
 
 logger = logging.getLogger(__name__)
@@ -37,4 +38,6 @@ def rescreen_after_load(version_public_id: str, full: bool = False) -> dict:
     if version is None:
         logger.warning("rescreen: no list version %s", version_public_id)
         return {}
-    return rescreen_loaded(version=version, full=full).as_dict()
+    with work.failures_recorded(subject_type="sanctions.sanctionslistversion", subject_id=version_public_id,
+                                kind=RESCREEN):  # fmt: skip
+        return rescreen_loaded(version=version, full=full).as_dict()

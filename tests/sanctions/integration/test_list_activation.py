@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from onboarding.errors import DomainError, PermissionDenied
-from onboarding.models import Application, Event
+from onboarding.models import Application, Event, OwedWork
 from onboarding.roles import COMPLIANCE_OFFICER, SENIOR_COMPLIANCE_OFFICER
 from onboarding.services.actors import Actor
 from onboarding.states import AppState
@@ -34,6 +34,11 @@ from tests.sanctions.integration.helpers import (
 
 pytestmark = pytest.mark.django_db
 RESCREEN_TASK = "sanctions.tasks.rescreen_after_load"
+
+
+def owed_rescreen(version) -> OwedWork:
+    """The re-screen an activation owes is a durable row, pending until the worker has done it."""
+    return OwedWork.objects.get(subject_id=version.public_id, kind="sanctions_rescreen", status="pending")
 
 
 @pytest.fixture
@@ -114,13 +119,15 @@ def test_a_version_that_removes_too_much_is_held_until_a_senior_officer_activate
     assert event.visibility == "internal" and event.actor_user == senior
     assert event.details["from"] == active.public_id and event.details["to"] == held.public_id
     assert event.details["reason"] == "OFAC delisted him on Friday; checked the notice"
-    sent.assert_called_once_with(RESCREEN_TASK, args=[held.public_id], kwargs={"full": False})
+    sent.assert_called_once_with(RESCREEN_TASK, args=[held.public_id], kwargs={"full": False}, retry=False)
+    assert owed_rescreen(held).payload == {"full": False}
     assert health_probe()["held_version"] is None
 
     # What the worker then runs: the removed entry closes its hit, now that the version is active.
     rescreen_after_load(held.public_id, full=False)
     hit.refresh_from_db()
     assert hit.status == "closed" and not hit.is_current
+    assert OwedWork.objects.get(subject_id=held.public_id).status == "done"
 
 
 def test_going_back_to_an_earlier_version_keeps_the_newer_versions_hits_and_owes_a_full_rescreen(
@@ -148,7 +155,8 @@ def test_going_back_to_an_earlier_version_keeps_the_newer_versions_hits_and_owes
         output = load("--activate", without.public_id, "--reason", "The newer list was published in error")
     assert f"Activated {without.public_id}" in output and "going back" in output
     assert active_version() == without and status_of(newer) == "inactive"
-    sent.assert_called_once_with(RESCREEN_TASK, args=[without.public_id], kwargs={"full": True})
+    sent.assert_called_once_with(RESCREEN_TASK, args=[without.public_id], kwargs={"full": True}, retry=False)
+    assert owed_rescreen(without).payload == {"full": True}
     event = Event.objects.get(subject_id=without.public_id, action="list_activated")
     assert event.details["from"] == newer.public_id and event.details["going_back"] is True
     assert event.details["full_rescreen"] is True and event.actor_label == "sanctions-loader"
@@ -166,7 +174,8 @@ def test_going_back_to_an_earlier_version_keeps_the_newer_versions_hits_and_owes
     with django_capture_on_commit_callbacks(execute=True):
         forward = list_version_activate(version=newer, actor=Actor.for_user(senior), reason="Confirmed with OFAC")
     assert forward.going_back is False and forward.full is False and active_version() == newer
-    sent.assert_called_once_with(RESCREEN_TASK, args=[newer.public_id], kwargs={"full": False})
+    sent.assert_called_once_with(RESCREEN_TASK, args=[newer.public_id], kwargs={"full": False}, retry=False)
+    assert owed_rescreen(newer).payload == {"full": False}
 
 
 def test_going_back_through_the_service_needs_a_senior_officer(small_lists, tmp_path):

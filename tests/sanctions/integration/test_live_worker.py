@@ -3,15 +3,19 @@ sample list (live-worker tests flush the database, so each loads it)."""
 
 from __future__ import annotations
 
+import shutil
+from datetime import timedelta
+
 import pytest
 
-from onboarding.models import Application, CheckResult, Outcome
+from onboarding import work
+from onboarding.models import Application, CheckResult, Outcome, OwedWork
 from onboarding.services.actors import Actor
 from onboarding.services.applications import application_submit
 from onboarding.states import AppState
 from sanctions.models import SanctionsHit
-from tests.live import wait_for
-from tests.sanctions.integration.helpers import SAMPLE, application_with, load_folder, person
+from tests.live import free_port, publishing_to, wait_for
+from tests.sanctions.integration.helpers import CONS_ROW, SAMPLE, application_with, load_folder, person, without_entry
 
 pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
 
@@ -46,3 +50,26 @@ def test_a_listed_owner_goes_to_review_and_a_clean_application_passes_screening(
     wait_for(lambda: state_of(clean) not in (AppState.SUBMITTED, AppState.SCREENING), what="the clean one")
     assert sanctions_result(clean).outcome == Outcome.PASS
     assert not SanctionsHit.objects.filter(application=clean).exists()
+
+
+def test_the_rescreen_a_list_load_owes_survives_a_broker_outage(live_worker, small_lists, tmp_path, caplog):
+    """The broker is down when a new version becomes active: only a log line leaves the process, the
+    re-screen stays owed, and once the broker answers the sweeper publishes it and the worker screens."""
+    before = without_entry(SAMPLE, 15102, tmp_path / "before")  # without Daniel Moreno
+    load_folder(before)
+    application = application_with(person("Daniel", "Moreno", "1972-10-12", 100, True))
+    Application.objects.filter(pk=application.pk).update(state=AppState.IN_REVIEW, has_been_in_review=True)
+    after = tmp_path / "after"
+    shutil.copytree(SAMPLE, after)
+    (after / "cons_prim.csv").write_bytes(CONS_ROW.encode())
+
+    with publishing_to(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
+        version = load_folder(after, rescreen=True).version
+    assert "publish of sanctions.tasks.rescreen_after_load" in caplog.text
+    owed = OwedWork.objects.get(subject_id=version.public_id, kind="sanctions_rescreen")
+    assert owed.status == "pending" and not SanctionsHit.objects.filter(application=application).exists()
+
+    assert work.sweep_owed_work(now=owed.due_at + timedelta(seconds=1)) == 1
+    wait_for(lambda: OwedWork.objects.get(pk=owed.pk).status == "done", what="the worker's re-screen")
+    hit = SanctionsHit.objects.get(application=application, uid=15102, is_current=True)
+    assert hit.version == version and hit.status == "open"
