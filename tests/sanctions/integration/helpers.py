@@ -17,7 +17,8 @@ from onboarding.models import Application, Merchant
 from onboarding.services.actors import Actor
 from onboarding.services.merchants import merchant_create_for
 from onboarding.states import MerchantState
-from sanctions.loading import folder_source, list_version_load
+from sanctions.loading import list_version_load
+from sanctions.sources import folder_source
 from tests.factories import draft_application, valid_draft
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "ofac"
