@@ -5,8 +5,9 @@ changes nothing. The app role gets SELECT, INSERT, UPDATE and DELETE on the app'
 INSERT on the event log, only SELECT on Django's migration records, and USAGE on the sequences; default
 privileges give it the same on tables and sequences the owner creates later. It owns nothing, so it can
 neither disable a trigger nor truncate, alter or drop a table. The command refuses a role that could act
-as the owner anyway: the owner itself, a member of it, a superuser, one that owns a table here, or one
-that may still create objects in the schema.
+or change the event log anyway: the owner itself, a member of it, a superuser, a role that may create
+roles, a member of pg_write_all_data, one that owns a table here, or one that may still create objects in
+the schema.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -53,8 +54,18 @@ def refusal(cursor, role: str) -> str | None:
         return f"{role} is the owner itself: the app needs a role of its own."
     if _one(cursor, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = %s", [role]):
         return f"{role} is a superuser: it could switch off any trigger."
+    if _one(cursor, "SELECT rolcreaterole FROM pg_catalog.pg_roles WHERE rolname = %s", [role]):
+        return f"{role} may create roles: it could make itself a member of the owner."
     if _one(cursor, "SELECT pg_catalog.pg_has_role(%s, %s, 'MEMBER')", [role, owner]):
         return f"{role} is a member of {owner}: it could act as the owner."
+    # PostgreSQL 14 and later: a member of pg_write_all_data may update and delete in every table.
+    if _one(
+        cursor,
+        "SELECT coalesce(bool_or(pg_catalog.pg_has_role(%s, oid, 'MEMBER')), false) "
+        "FROM pg_catalog.pg_roles WHERE rolname = 'pg_write_all_data'",
+        [role],
+    ):
+        return f"{role} is a member of pg_write_all_data: it could change the event log."
     owned = _one(
         cursor,
         "SELECT string_agg(c.relname, ', ' ORDER BY c.relname) FROM pg_catalog.pg_class c "

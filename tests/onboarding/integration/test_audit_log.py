@@ -134,15 +134,20 @@ def test_the_grant_is_idempotent_and_covers_tables_created_later(app_role):
 @pytest.mark.django_db
 def test_the_grant_refuses_a_role_that_could_act_as_the_owner(postgres):
     owner = execute("SELECT current_user")[0][0]
-    member, superuser, owning = (f"portal_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("member", "super", "owns"))
+    kinds = ("member", "super", "createrole", "writer", "owns")
+    member, superuser, createrole, writer, owning = (f"portal_{kind}_{uuid.uuid4().hex[:8]}" for kind in kinds)
     execute(f"CREATE ROLE {quoted(member)} NOLOGIN IN ROLE {quoted(owner)}")
     execute(f"CREATE ROLE {quoted(superuser)} NOLOGIN SUPERUSER")
+    execute(f"CREATE ROLE {quoted(createrole)} NOLOGIN CREATEROLE")
+    execute(f"CREATE ROLE {quoted(writer)} NOLOGIN IN ROLE pg_write_all_data")
     execute(f"CREATE ROLE {quoted(owning)} NOLOGIN")
     execute(f"CREATE TABLE portal_owned_by_app (id integer); ALTER TABLE portal_owned_by_app OWNER TO {quoted(owning)}")
     for role, reason in [
         (owner, "the owner itself"),
         (member, f"member of {owner}"),
         (superuser, "superuser"),
+        (createrole, "may create roles"),
+        (writer, "member of pg_write_all_data"),
         (owning, "owns portal_owned_by_app"),
         ("no_such_role_" + uuid.uuid4().hex[:8], "does not exist"),
     ]:
