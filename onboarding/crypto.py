@@ -44,10 +44,11 @@ def rotate(token: str) -> str:
     return fernet().rotate(token.encode()).decode()
 
 
-def is_current_key(token: str) -> bool:
-    """Whether the newest key alone decrypts this token."""
+def is_current_key(token: str | bytes) -> bool:
+    """Whether the newest key alone decrypts this token (a column's text or a document file's bytes)."""
+    token = token if isinstance(token, bytes) else token.encode()
     try:
-        Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode()).decrypt(token.encode())
+        Fernet(settings.FIELD_ENCRYPTION_KEYS[0].encode()).decrypt(token)
     except InvalidToken:
         return False
     return True

@@ -24,6 +24,23 @@ def need(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is not configured (set it to run this test)")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_past_the_append_only_event_log():
+    """Transactional tests empty every table with TRUNCATE after each test, and the event log refuses
+    TRUNCATE, as it must. The test flush alone runs with triggers off (session_replication_role, which
+    only a superuser may set: the app's role never can)."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    execute_sql_flush = DatabaseOperations.execute_sql_flush
+
+    def flush_without_triggers(self, sql_list):
+        return execute_sql_flush(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", flush_without_triggers)
+        yield
+
+
 @pytest.fixture
 def postgres(db):
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL=postgres://…)")

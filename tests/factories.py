@@ -1,10 +1,13 @@
 """Test data: valid application sections, users in each role, and applications in any state."""
 
 import copy
+import io
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from PIL import Image
+from pypdf import PdfWriter
 
 from onboarding import roles
 from onboarding.models import Application
@@ -116,7 +119,25 @@ def officer(role: str = roles.COMPLIANCE_OFFICER):
     return UserFactory(role=role)
 
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+def pdf_bytes(pages: int = 1, password: str | None = None) -> bytes:
+    """A real PDF (blank US Letter pages), as a scanner or a browser would produce one."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    if password:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(image_format: str = "PNG", size: tuple[int, int] = (32, 24), mode: str = "RGB") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, size, "white").save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 def upload_documents(application: Application) -> Application:

@@ -1,11 +1,27 @@
-"""Documents: uploading them (type sniffed from the content, size-limited) and an officer's decision."""
+"""Documents: uploading them and an officer's decision.
+
+- The type comes from the content, never from the name or the browser's claim, and the file must open as
+  that type: a PDF that pypdf reads down to its pages (and no password), a JPEG or PNG that Pillow verifies
+  and decodes, within Pillow's own decompression-bomb limit (``Image.MAX_IMAGE_PIXELS``). Nothing else.
+- Every input is checked before anything is written; wrong types and shapes are ``ValidationFailed`` with
+  field errors, never a crash halfway.
+- An upload writes its row, its event and its encrypted file together or none of them: it is its own
+  transaction (it refuses to run inside a caller's, whose later rollback nothing could follow), and on any
+  failure until that transaction has committed (a database error, a refused state, a full disk, a worker
+  stopped on its timeout) the file is removed again.
+"""
 
 import hashlib
+import io
+import logging
+import unicodedata
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
+from pypdf import PdfReader
 
 from onboarding.errors import InvalidTransition, ValidationFailed
 from onboarding.models import (
@@ -20,18 +36,108 @@ from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
 from onboarding.states import AppState
 
-# Magic numbers: the type comes from the content, never from the name or the browser's claim.
+logger = logging.getLogger(__name__)
+
+# Magic numbers pick the one parser the content is then held to.
 SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+# Pillow's names for what it found; many phone cameras save JPEGs that carry a second picture (MPO).
+IMAGE_FORMATS = {"image/jpeg": ("JPEG", "MPO"), "image/png": ("PNG",)}
+NAME_MAX_LENGTH = Document._meta.get_field("original_name").max_length
+# Right-to-left overrides and isolates turn "invoice\u202efdp.exe" into "invoiceexe.pdf" on screen.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 UPLOAD_STATES = frozenset({AppState.DRAFT, AppState.INFO_REQUESTED})
 DECISION_REASON_CODE = {
     Document.Status.ACCEPTED: "document_accepted",
     Document.Status.REJECTED: "document_rejected",
     Document.Status.REVISION_REQUESTED: "document_revision_requested",
 }
+NOT_A_TYPE = "Upload a PDF, JPEG or PNG file."
+NOT_A_PDF = "The file is not a PDF that can be opened."
+ENCRYPTED_PDF = "Upload the PDF without its password: officers must be able to open it."
+NOT_AN_IMAGE = "The file is not a JPEG or PNG image that can be opened."
+TOO_MANY_PIXELS = "The image has too many pixels; upload a smaller scan."
 
 
 def sniff_content_type(head: bytes) -> str | None:
     return next((kind for magic, kind in SIGNATURES if head.startswith(magic)), None)
+
+
+def content_problem(content: bytes, content_type: str) -> str | None:
+    """Why the content does not open as ``content_type`` (None when it does)."""
+    if content_type == "application/pdf":
+        return _pdf_problem(content)
+    return _image_problem(content, IMAGE_FORMATS[content_type])
+
+
+def _pdf_problem(content: bytes) -> str | None:
+    # Any failure of the parser on untrusted input means the same thing: not a PDF we can open.
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        if reader.is_encrypted:
+            return ENCRYPTED_PDF
+        pages = reader.pages
+        if len(pages) == 0:
+            return NOT_A_PDF
+        for page in pages:
+            page.mediabox  # noqa: B018 (resolving each page object is the check)
+    except Exception:
+        return NOT_A_PDF
+    return None
+
+
+def _image_problem(content: bytes, formats: tuple[str, ...]) -> str | None:
+    limit = Image.MAX_IMAGE_PIXELS
+    try:
+        # Image.open refuses twice the limit itself; between the limit and twice it only warns.
+        with Image.open(io.BytesIO(content), formats=formats) as image:
+            if image.format not in formats:
+                return NOT_AN_IMAGE
+            if limit and image.width * image.height > limit:
+                return TOO_MANY_PIXELS
+            image.verify()
+        # verify() checks the structure without decoding; decode as well, and on a fresh handle.
+        with Image.open(io.BytesIO(content), formats=formats) as image:
+            image.load()
+    except Image.DecompressionBombError:
+        return TOO_MANY_PIXELS
+    except Exception:
+        return NOT_AN_IMAGE
+    return None
+
+
+def _name_problem(original_name) -> str | None:
+    if not isinstance(original_name, str):
+        return "Give the file name as text."
+    if len(original_name) > NAME_MAX_LENGTH:
+        return f"The file name is longer than {NAME_MAX_LENGTH} characters."
+    if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in original_name):
+        return "The file name contains control characters."
+    return None
+
+
+def upload_errors(*, application: Application, kind, content, original_name, party) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(kind, str) or kind not in DocumentKind.values:
+        errors["kind"] = ["Choose a document kind from the list."]
+    elif kind in IDENTITY_DOCUMENT_KINDS and party is None:
+        errors["party"] = ["Say whose identity document this is."]
+    if party is not None and not isinstance(party, Party):
+        errors["party"] = ["Choose a person on the application."]
+    elif party is not None and party.application_id != application.pk:
+        errors["party"] = ["This person is not on the application."]
+    if (problem := _name_problem(original_name)) is not None:
+        errors["original_name"] = [problem]
+    if not isinstance(content, bytes):
+        errors["file"] = ["Upload a file."]
+    elif not content:
+        errors["file"] = ["The file is empty."]
+    elif len(content) > settings.DOCUMENT_MAX_BYTES:
+        errors["file"] = [f"The file is larger than {settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} MB."]
+    elif (content_type := sniff_content_type(content[:16])) is None:
+        errors["file"] = [NOT_A_TYPE]
+    elif (problem := content_problem(content, content_type)) is not None:
+        errors["file"] = [problem]
+    return errors
 
 
 def document_upload(
@@ -44,45 +150,60 @@ def document_upload(
     party: Party | None = None,
 ) -> Document:
     ensure_can_act_for(application, actor)
-    errors: dict[str, list[str]] = {}
-    if kind not in DocumentKind.values:
-        errors["kind"] = ["Choose a document kind from the list."]
-    if kind in IDENTITY_DOCUMENT_KINDS and party is None:
-        errors["party"] = ["Say whose identity document this is."]
-    if party is not None and party.application_id != application.pk:
-        errors["party"] = ["This person is not on the application."]
-    if len(content) > settings.DOCUMENT_MAX_BYTES:
-        errors["file"] = [f"The file is larger than {settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} MB."]
-    content_type = sniff_content_type(content[:16])
-    if not content:
-        errors["file"] = ["The file is empty."]
-    elif content_type is None:
-        errors["file"] = ["Upload a PDF, JPEG or PNG file."]
+    errors = upload_errors(
+        application=application, kind=kind, content=content, original_name=original_name, party=party
+    )
     if errors:
         raise ValidationFailed("The document could not be accepted.", fields=errors)
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.state not in UPLOAD_STATES:
-            raise InvalidTransition("Documents can be added while the application is a draft or when requested.")
-        document = Document(
-            application=locked,
-            kind=kind,
-            party=party,
-            original_name=original_name[:255],
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-        )
-        document.file.save("upload", ContentFile(content), save=False)
-        document.save()
-        event_record(
-            actor=actor,
-            subject=document,
-            application=locked,
-            action="document_uploaded",
-            details={"kind": kind, "size": len(content)},
-        )
+    document = Document(
+        application=application,
+        kind=kind,
+        party=party,
+        original_name=original_name,
+        content_type=sniff_content_type(content[:16]),
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    field = Document._meta.get_field("file")
+    # Known before the write, so that a write that fails halfway can be cleaned up too.
+    planned = field.generate_filename(document, "upload")
+    committed = False
+
+    def mark_committed() -> None:
+        nonlocal committed
+        committed = True
+
+    try:
+        with transaction.atomic(durable=True):
+            # Registered first, so it runs first: a later commit hook that fails must not take the file.
+            transaction.on_commit(mark_committed)
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.state not in UPLOAD_STATES:
+                raise InvalidTransition("Documents can be added while the application is a draft or when requested.")
+            document.application = locked
+            document.file.save(planned, ContentFile(content), save=False)
+            document.save()
+            event_record(
+                actor=actor,
+                subject=document,
+                application=locked,
+                action="document_uploaded",
+                details={"kind": kind, "size": len(content)},
+            )
+    except BaseException:
+        if not committed:
+            _remove_unsaved_file(field.storage, {planned, document.file.name} - {None, ""})
+        raise
     return document
+
+
+def _remove_unsaved_file(storage, names: set[str]) -> None:
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            # The upload's own error is the one to raise; this one is logged (the name holds only ids).
+            logger.exception("could not remove the file %s of a failed upload", name)
 
 
 def document_decide(*, document: Document, actor: Actor, status: str, reason: str = "") -> Document:

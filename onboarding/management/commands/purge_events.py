@@ -2,20 +2,22 @@
 
 Events are kept five years (EVENT_RETENTION_DAYS) after the relationship ends: after the merchant is
 closed, or after an application without a merchant reached a final state. Events about sanctions lists
-and hits are kept ten years (OFAC). On PostgreSQL the trigger on the event table refuses UPDATE and
-DELETE unless the transaction-local setting below is on, and only this command sets it.
+and hits are kept ten years (OFAC). On PostgreSQL the trigger on the event table refuses UPDATE, DELETE
+and TRUNCATE; this command opens its gate for deletes in its own transaction only (the setting names
+that transaction, see ``onboarding.models.events``) and shuts it again as soon as it has deleted. It runs
+as the owner of the tables: the app's role may not delete events at all, and the command says so.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from onboarding.models import Event
-from onboarding.models.events import PURGE_SETTING
+from onboarding.models.events import PURGE_GATE, PURGE_SETTING
 from onboarding.states import AppState, MerchantState
 
 SANCTIONS_SUBJECTS = ("sanctionslistversion", "sanctionshit", "sanctionsentry")
@@ -41,10 +43,21 @@ def purge_events(*, now=None, dry_run: bool = False) -> int:
         events = purgeable_events(now=now)
         if dry_run:
             return events.count()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, 'on', true)", [PURGE_SETTING])
-        deleted, _ = Event.objects.filter(pk__in=list(events.values_list("pk", flat=True))).delete()
+        if connection.vendor != "postgresql":
+            deleted, _ = Event.objects.filter(pk__in=list(events.values_list("pk", flat=True))).delete()
+            return deleted
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_catalog.has_table_privilege(current_user, %s, 'DELETE')", [Event._meta.db_table])
+            (may_delete,) = cursor.fetchone()
+            if not may_delete:
+                raise CommandError(
+                    "This database role may not delete events: run purge_events with the owner's DATABASE_URL "
+                    "(the role that runs migrate), not the app's (README, 'Database roles')."
+                )
+            cursor.execute(f"SELECT pg_catalog.set_config(%s, {PURGE_GATE}, true)", [PURGE_SETTING])  # noqa: S608
+            deleted, _ = Event.objects.filter(pk__in=list(events.values_list("pk", flat=True))).delete()
+            # Shut the gate for whatever else the transaction does (a failure rolls the setting back anyway).
+            cursor.execute("SELECT pg_catalog.set_config(%s, '', true)", [PURGE_SETTING])
         return deleted
 
 

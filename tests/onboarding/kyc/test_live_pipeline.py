@@ -11,7 +11,7 @@ from onboarding.services.applications import (
 )
 from onboarding.services.documents import document_upload
 from onboarding.states import AppState
-from tests.factories import draft_application, officer
+from tests.factories import PDF, draft_application, officer
 from tests.live import wait_for
 
 pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
@@ -39,7 +39,7 @@ def test_the_worker_runs_the_kyc_checks_and_reruns_only_what_changed(live_worker
     # again by itself (only the documents check runs), and the application comes back to the officer.
     reviewer = Actor.for_user(officer())
     application_request_info(application=application, actor=reviewer, message="Please upload your documents.")
-    pdf, actor = b"%PDF-1.4 test", Actor.for_user(application.applicant)
+    pdf, actor = PDF, Actor.for_user(application.applicant)
     document_upload(application=application, actor=actor, kind="articles_of_organization", content=pdf)
     document_upload(application=application, actor=actor, kind="voided_check", content=pdf)
     for party in application.parties.all():

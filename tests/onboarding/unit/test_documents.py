@@ -9,11 +9,11 @@ from onboarding.models import Document
 from onboarding.services.actors import Actor
 from onboarding.services.documents import document_decide, document_upload
 from onboarding.states import AppState
-from tests.factories import application_in_state, draft_application, officer
+from tests.factories import application_in_state, draft_application, image_bytes, officer, pdf_bytes
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 
 
 def upload(application, **kwargs):
