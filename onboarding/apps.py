@@ -1,7 +1,5 @@
 from django.apps import AppConfig
 
-KYC_PIPELINE = "kyc_pipeline"
-
 
 class OnboardingConfig(AppConfig):
     name = "onboarding"
@@ -13,6 +11,7 @@ class OnboardingConfig(AppConfig):
             checks,  # noqa: F401  (registers the pipeline's checks)
             kyc_checks,  # noqa: F401  (addresses, documents, velocity, names, wallets)
         )
+        from onboarding.kyc.pipeline import KYC_PIPELINE
         from onboarding.services.applications import application_checks_exhausted
         from onboarding.states import AppState
 

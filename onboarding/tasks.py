@@ -7,9 +7,8 @@ from celery import shared_task
 from django.db import DatabaseError, InterfaceError, OperationalError
 
 from onboarding import work
-from onboarding.apps import KYC_PIPELINE
 from onboarding.errors import DomainError
-from onboarding.kyc.pipeline import application_advance
+from onboarding.kyc.pipeline import KYC_PIPELINE, application_advance
 from onboarding.services.actors import Actor
 from onboarding.services.applications import (
     application_expire,

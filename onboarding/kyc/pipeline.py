@@ -26,6 +26,8 @@ from onboarding.testhooks import pause_point
 logger = logging.getLogger(__name__)
 PIPELINE = Actor.system("kyc-pipeline")
 MAX_DECISION_ROUNDS = 3
+# The owed work of an application in submitted or screening: its checks and their decision.
+KYC_PIPELINE = "kyc_pipeline"
 
 
 def check_result_record(
