@@ -1,32 +1,20 @@
 """What a complete application holds: the rules the submit service and the ``required_fields`` and
-``owners`` checks share, so a form, the API and the pipeline all give the same answer."""
+``owners`` checks share, so a form, the API and the pipeline all give the same answer. Which fields are
+needed comes from the one declaration of the sections (onboarding/sections.py)."""
 
 from decimal import Decimal
 
 from onboarding.models import Application, Party, WalletRequest
+from onboarding.sections import BANK_ACCOUNT, BUSINESS, PARTY, STORE
 from onboarding.validation import BENEFICIAL_OWNER_PERCENT
 
 REQUIRED = "This field is required."
-BUSINESS_REQUIRED = (
-    "legal_name",
-    "entity_type",
-    "tax_id_type",
-    "tax_id",
-    "formation_state",
-    "formation_date",
-    "phone",
-    "mcc",
-    "product_description",
-    "monthly_volume_cents",
-    "average_ticket_cents",
-    "address_line1",
-    "address_city",
-    "address_state",
-    "address_postal_code",
-)
-INDIVIDUAL_REQUIRED = ("first_name", "last_name", "date_of_birth", "address_line1", "address_city", "address_country")
-IDENTIFIED_REQUIRED = ("id_number_type", "id_number")
-COMPANY_REQUIRED = ("company_name", "company_country")
+BUSINESS_REQUIRED = BUSINESS.required()
+INDIVIDUAL_REQUIRED = PARTY.required("individual")
+IDENTIFIED_REQUIRED = PARTY.required("identified")
+COMPANY_REQUIRED = PARTY.required("company")
+BANK_REQUIRED = BANK_ACCOUNT.required()
+STORE_REQUIRED = STORE.required()
 
 
 def _blank(value) -> bool:
@@ -70,7 +58,7 @@ def completeness_errors(application: Application) -> dict[str, list[str]]:
             errors[f"business.{field}"] = [REQUIRED]
     errors.update(ownership_errors(list(application.parties.all()), application.entity_type))
     account = getattr(application, "bank_account", None)
-    for field in ("holder_name", "routing_number", "account_number"):
+    for field in BANK_REQUIRED:
         if account is None or _blank(getattr(account, field)):
             errors[f"bank_account.{field}"] = [REQUIRED]
     wallets = list(application.wallet_requests.all())
@@ -81,6 +69,9 @@ def completeness_errors(application: Application) -> dict[str, list[str]]:
         if not stores:
             errors["stores"] = ["Add the store where customers will pay in person."]
         for index, store in enumerate(stores):
+            for field in STORE_REQUIRED:
+                if _blank(getattr(store, field)):
+                    errors[f"stores[{index}].{field}"] = [REQUIRED]
             if not store.terminals.all():
                 errors[f"stores[{index}].terminals"] = ["Choose at least one terminal for this store."]
     if not hasattr(application, "agreement"):

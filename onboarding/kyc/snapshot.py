@@ -1,87 +1,25 @@
-"""The application's data by section, as the checks' fingerprints see it.
+"""The application's data by section, as the checks' fingerprints see it: every field the sections
+declare (onboarding/sections.py), so no field can be left out by mistake.
 
 Personal data never appears in clear: identifiers are replaced by their blind index and dates of birth by
 a keyed hash, so a fingerprint changes when they change but reveals nothing.
 """
 
-from onboarding import crypto
 from onboarding.models import Application
-
-BUSINESS = (
-    "legal_name",
-    "dba",
-    "entity_type",
-    "tax_id_type",
-    "tax_id_index",
-    "formation_state",
-    "website",
-    "phone",
-    "mcc",
-    "product_description",
-    "monthly_volume_cents",
-    "average_ticket_cents",
-    "address_line1",
-    "address_line2",
-    "address_city",
-    "address_state",
-    "address_postal_code",
-    "address_country",
-)
-PARTY = (
-    "public_id",
-    "kind",
-    "is_control_person",
-    "title",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "place_of_birth",
-    "nationalities",
-    "citizenships",
-    "id_number_type",
-    "id_number_index",
-    "company_name",
-    "company_country",
-    "registration_number",
-    "address_line1",
-    "address_line2",
-    "address_city",
-    "address_state",
-    "address_postal_code",
-    "address_country",
-)
-ADDRESS = ("address_line1", "address_line2", "address_city", "address_state", "address_postal_code", "address_country")
-
-
-def _fields(obj, names) -> dict:
-    return {name: getattr(obj, name) for name in names}
+from onboarding.sections import BANK_ACCOUNT, BUSINESS, PARTY, STORE, TERMINAL
 
 
 def section(application: Application, name: str):
     if name == "business":
-        data = _fields(application, BUSINESS)
-        data["formation_date"] = application.formation_date.isoformat() if application.formation_date else None
-        return data
+        return BUSINESS.snapshot(application)
     if name == "parties":
-        rows = []
-        for party in application.parties.all():
-            row = _fields(party, PARTY)
-            row["ownership_percent"] = str(party.ownership_percent)
-            dob = party.date_of_birth
-            row["date_of_birth"] = crypto.keyed_fingerprint(f"dob:{dob.isoformat()}") if dob else None
-            rows.append(row)
-        return rows
+        return [PARTY.snapshot(party) for party in application.parties.all()]
     if name == "bank_account":
         account = getattr(application, "bank_account", None)
-        if account is None:
-            return None
-        return _fields(account, ("holder_name", "routing_number", "account_index", "account_type"))
+        return BANK_ACCOUNT.snapshot(account) if account is not None else None
     if name == "stores":
         return [
-            {
-                **_fields(store, ("public_id", "name", *ADDRESS)),
-                "terminals": [t.device_type for t in store.terminals.all()],
-            }
+            {**STORE.snapshot(store), "terminals": [TERMINAL.snapshot(t) for t in store.terminals.all()]}
             for store in application.stores.all()
         ]
     if name == "wallets":

@@ -16,20 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 
-from onboarding import crypto, validation
+from onboarding import crypto, sections, validation
 from onboarding.errors import InvalidTransition, ValidationFailed
 from onboarding.input import (
-    BOOLEAN,
-    CENTS,
-    COUNTRY_CODES,
-    DATE,
-    IDENTIFIER,
     INVALID,
     ITEMS,
-    MULTILINE_TEXT,
-    PERCENT,
     PUBLIC_ID,
-    TEXT,
     FieldErrors,
     clean_field,
     clean_item,
@@ -54,56 +46,13 @@ from onboarding.services.events import event_record
 from onboarding.states import AppState
 from payments.models import Terminal
 
-ADDRESS_FIELDS = {
-    "address_line1": TEXT,
-    "address_line2": TEXT,
-    "address_city": TEXT,
-    "address_state": TEXT,
-    "address_postal_code": TEXT,
-    "address_country": TEXT,
-}
-# Each section's fields and the input rule each one follows (onboarding/input.py).
-BUSINESS_FIELDS = {
-    "legal_name": TEXT,
-    "dba": TEXT,
-    "entity_type": TEXT,
-    "tax_id_type": TEXT,
-    "tax_id": IDENTIFIER,
-    "formation_state": TEXT,
-    "formation_date": DATE,
-    "website": TEXT,
-    "phone": TEXT,
-    "mcc": TEXT,
-    "product_description": MULTILINE_TEXT,
-    "monthly_volume_cents": CENTS,
-    "average_ticket_cents": CENTS,
-    **ADDRESS_FIELDS,
-}
-PARTY_FIELDS = {
-    "public_id": PUBLIC_ID,
-    "kind": TEXT,
-    "ownership_percent": PERCENT,
-    "is_control_person": BOOLEAN,
-    "title": TEXT,
-    "email": TEXT,
-    "first_name": TEXT,
-    "middle_name": TEXT,
-    "last_name": TEXT,
-    "date_of_birth": DATE,
-    "place_of_birth": TEXT,
-    "nationalities": COUNTRY_CODES,
-    "citizenships": COUNTRY_CODES,
-    "id_number_type": TEXT,
-    "id_number": IDENTIFIER,
-    "company_name": TEXT,
-    "company_country": TEXT,
-    "registration_number": TEXT,
-    **ADDRESS_FIELDS,
-}
-BANK_FIELDS = {"holder_name": TEXT, "routing_number": IDENTIFIER, "account_number": IDENTIFIER, "account_type": TEXT}
-STORE_FIELDS = {"public_id": PUBLIC_ID, "name": TEXT, "phone": TEXT, "terminals": ITEMS, **ADDRESS_FIELDS}
-TERMINAL_FIELDS = {"public_id": PUBLIC_ID, "device_type": TEXT, "label": TEXT}
-WALLET_FIELDS = {"wallet": TEXT, "channel": TEXT}
+# What each section accepts, and the input rule of each field: from the one declaration (sections.py).
+BUSINESS_FIELDS = sections.BUSINESS.kinds()
+PARTY_FIELDS = sections.PARTY.kinds()
+BANK_FIELDS = sections.BANK_ACCOUNT.kinds()
+STORE_FIELDS = sections.STORE.kinds()
+TERMINAL_FIELDS = sections.TERMINAL.kinds()
+WALLET_FIELDS = sections.WALLET.kinds()
 # Generous bounds that keep one request's writes bounded (positions are small integers).
 MAX_ITEMS = {"parties": 100, "stores": 500, "terminals": 100, "wallets": 10}
 

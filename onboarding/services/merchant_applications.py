@@ -7,52 +7,29 @@ terminals) and wallets, so the merchant changes only what differs; documents and
 again, because they attest to this application. Submitting it requires the merchant's own tax id.
 """
 
-from datetime import date
-from decimal import Decimal
-
 from django.db import transaction
 
 from onboarding.errors import InvalidTransition, PermissionDenied
 from onboarding.models import Application, Merchant
+from onboarding.sections import BANK_ACCOUNT, BUSINESS, PARTY, STORE, TERMINAL, WALLET
 from onboarding.services.actors import Actor
-from onboarding.services.drafts import (
-    BANK_FIELDS,
-    BUSINESS_FIELDS,
-    PARTY_FIELDS,
-    STORE_FIELDS,
-    TERMINAL_FIELDS,
-    WALLET_FIELDS,
-    application_create_draft,
-)
+from onboarding.services.drafts import application_create_draft
 from onboarding.services.events import event_record
 from onboarding.states import AppState, MerchantState
-
-
-def _plain(value):
-    """A stored value as the draft service takes it (dates as ISO text, percentages as numbers)."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _copy(obj, fields) -> dict:
-    return {name: _plain(getattr(obj, name)) for name in sorted(fields) if name not in ("public_id", "terminals")}
 
 
 def application_sections(application: Application) -> dict:
     """The application's data as the draft service's sections (personal data decrypted in memory only)."""
     account = getattr(application, "bank_account", None)
     return {
-        "business": _copy(application, BUSINESS_FIELDS),
-        "parties": [_copy(party, PARTY_FIELDS) for party in application.parties.all()],
-        "bank_account": _copy(account, BANK_FIELDS) if account is not None else None,
+        "business": BUSINESS.values(application),
+        "parties": [PARTY.values(party) for party in application.parties.all()],
+        "bank_account": BANK_ACCOUNT.values(account) if account is not None else None,
         "stores": [
-            {**_copy(store, STORE_FIELDS), "terminals": [_copy(t, TERMINAL_FIELDS) for t in store.terminals.all()]}
+            {**STORE.values(store), "terminals": [TERMINAL.values(t) for t in store.terminals.all()]}
             for store in application.stores.all()
         ],
-        "wallets": [_copy(request, WALLET_FIELDS) for request in application.wallet_requests.all()],
+        "wallets": [WALLET.values(request) for request in application.wallet_requests.all()],
     }
 
 
