@@ -21,6 +21,9 @@ ZIP_DATA = f"zipcodes {getattr(zipcodes, '__version__', '3.0.0')}"
 class AddressProblem:
     kind: str  # invalid | review
     message: str
+    #: the address field at fault, and a stable code (the merchant reads a translated text for it)
+    field: str = "address_line1"
+    code: str = "street_unreadable"
 
 
 def is_po_box(line1: str, line2: str = "") -> bool:
@@ -61,23 +64,45 @@ def us_address_problems(
 ) -> list[AddressProblem]:
     problems: list[AddressProblem] = []
     if not (line1 or "").strip():
-        return [AddressProblem("invalid", "The street address is missing.")]
+        return [AddressProblem("invalid", "The street address is missing.", "address_line1", "street_missing")]
     if validation.us_state_errors(state):
-        problems.append(AddressProblem("invalid", f"{state!r} is not a US state code."))
+        problems.append(
+            AddressProblem("invalid", f"{state!r} is not a US state code.", "address_state", "state_invalid")
+        )
     if validation.zip_errors(postal_code) or not (postal_code or "").isascii():
-        problems.append(AddressProblem("invalid", f"{postal_code!r} is not a ZIP code (12345 or 12345-6789)."))
+        problems.append(
+            AddressProblem(
+                "invalid",
+                f"{postal_code!r} is not a ZIP code (12345 or 12345-6789).",
+                "address_postal_code",
+                "zip_invalid",
+            )
+        )
     else:
         states = zip_states(postal_code)
         if not states:
-            problems.append(AddressProblem("review", f"ZIP code {postal_code[:5]} does not exist."))
+            problems.append(
+                AddressProblem(
+                    "review", f"ZIP code {postal_code[:5]} does not exist.", "address_postal_code", "zip_unknown"
+                )
+            )
         elif not validation.us_state_errors(state) and state not in states:
             listed = ", ".join(sorted(states))
-            problems.append(AddressProblem("review", f"ZIP code {postal_code[:5]} is in {listed}, not {state}."))
+            problems.append(
+                AddressProblem(
+                    "review",
+                    f"ZIP code {postal_code[:5]} is in {listed}, not {state}.",
+                    "address_postal_code",
+                    "zip_not_in_state",
+                )
+            )
     if not (city or "").strip():
-        problems.append(AddressProblem("invalid", "The city is missing."))
+        problems.append(AddressProblem("invalid", "The city is missing.", "address_city", "city_missing"))
     if is_po_box(line1, line2):
         if not allow_po_box:
-            problems.append(AddressProblem("review", "A PO box is not a business or store location."))
+            problems.append(
+                AddressProblem("review", "A PO box is not a business or store location.", "address_line1", "po_box")
+            )
     elif not street_parses(line1, line2):
         problems.append(AddressProblem("review", "The street address could not be read as number and street."))
     return problems
@@ -87,7 +112,11 @@ def address_problems(obj, *, allow_po_box: bool, must_be_us: bool) -> list[Addre
     """The problems of a model with PostalAddress fields (application, store, party)."""
     if (obj.address_country or "US") != "US":
         if must_be_us:
-            return [AddressProblem("review", f"The address is outside the US ({obj.address_country}).")]
+            return [
+                AddressProblem(
+                    "review", f"The address is outside the US ({obj.address_country}).", "address_country", "outside_us"
+                )
+            ]
         return []
     return us_address_problems(
         line1=obj.address_line1,

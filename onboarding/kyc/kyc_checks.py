@@ -27,7 +27,10 @@ class AddressesCheck(Check):
         found = []
 
         def add(where: str, problems) -> None:
-            found.extend({"where": where, "kind": p.kind, "problem": p.message} for p in problems)
+            found.extend(
+                {"where": where, "kind": p.kind, "problem": p.message, "field": p.field, "code": p.code}
+                for p in problems
+            )
 
         add("business", addresses.address_problems(application, allow_po_box=False, must_be_us=True))
         for store in application.stores.all():
@@ -63,7 +66,7 @@ def required_documents(application: Application) -> list[dict]:
         if party.is_control_person or party.ownership_percent >= BENEFICIAL_OWNER_PERCENT:
             has_id = any(d.kind in IDENTITY_DOCUMENT_KINDS and d.party_id == party.pk for d in docs)
             needs.append({"need": f"identity document for {party.public_id}", "kinds": sorted(IDENTITY_DOCUMENT_KINDS),
-                          "present": has_id})  # fmt: skip
+                          "present": has_id, "party": party.public_id})  # fmt: skip
     return needs
 
 

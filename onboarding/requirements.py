@@ -1,0 +1,282 @@
+"""What an application still needs, shaped like Stripe's account requirements: one selector for the
+merchant's pages, the admin and the partner API.
+
+- ``currently_due``: what the merchant must give now for the application to move on (field paths in the
+  services' format: ``business.tax_id``, ``parties[1].date_of_birth``, ``stores[0].terminals``,
+  ``documents.bank_account_proof``, ``parties[0].identity_document``, ``agreement``, ``information_request``);
+- ``eventually_due``: everything still missing, currently due or not;
+- ``past_due``: what is currently due past its deadline (an information request's due date);
+- ``pending_verification``: what was given and is being looked at (never naming a check);
+- ``errors``: what was given and is wrong, each with a stable code, its field path, a plain reason and a
+  suggested fix;
+- per wallet and channel: whether it can be offered, and what it still needs.
+
+It is built from the missing fields, the document decisions, open information requests and **only** the
+checks in ``REQUIREMENT_CHECKS``. Sanctions screening, duplicates, velocity, name consistency and risk are
+fraud and sanctions signals: they never produce a requirement, so nothing here can tip anyone off
+(``EXCLUDED_CHECKS``; a test holds both lists against the check registry, so a new check stays out until
+someone decides).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onboarding.kyc.eligibility import request_eligibility
+from onboarding.kyc.kyc_checks import required_documents
+from onboarding.models import Application, CheckResult, Document, DocumentKind, Outcome
+from onboarding.states import AppState
+from onboarding.submission import completeness_errors
+
+REQUIREMENT_CHECKS = frozenset(
+    {"required_fields", "tax_id", "owner_identifiers", "routing_number", "ownership", "addresses", "documents",
+     "wallet_eligibility"}
+)  # fmt: skip
+EXCLUDED_CHECKS = frozenset({"sanctions", "duplicates", "velocity", "name_consistency"})
+
+EDITABLE = frozenset({AppState.DRAFT, AppState.INFO_REQUESTED})
+UNDER_REVIEW = frozenset(
+    {AppState.SUBMITTED, AppState.SCREENING, AppState.IN_REVIEW, AppState.AWAITING_SECOND_APPROVAL}
+)
+DISABLED = {AppState.DECLINED: "declined", AppState.WITHDRAWN: "withdrawn", AppState.EXPIRED: "expired"}
+
+
+@dataclass
+class RequirementError:
+    code: str
+    field: str
+    reason: str
+    suggested_fix: str
+
+
+@dataclass
+class Requirements:
+    currently_due: list[str] = field(default_factory=list)
+    eventually_due: list[str] = field(default_factory=list)
+    past_due: list[str] = field(default_factory=list)
+    pending_verification: list[str] = field(default_factory=list)
+    errors: list[RequirementError] = field(default_factory=list)
+    disabled_reason: str | None = None
+
+    def due(self, path: str) -> None:
+        if path not in self.currently_due:
+            self.currently_due.append(path)
+
+    def pending(self, path: str) -> None:
+        if path not in self.pending_verification:
+            self.pending_verification.append(path)
+
+    def error(self, code: str, path: str, reason: str, fix: str) -> None:
+        if not any(e.code == code and e.field == path for e in self.errors):
+            self.errors.append(RequirementError(code, path, reason, fix))
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.currently_due or self.past_due or self.errors or self.eventually_due)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class WalletRequirements(Requirements):
+    wallet: str = ""
+    channel: str = ""
+    #: eligible | review | ineligible | pending, as the eligibility table rates it
+    status: str = "pending"
+
+
+@dataclass
+class ApplicationRequirements:
+    overall: Requirements
+    wallets: list[WalletRequirements]
+
+    def as_dict(self) -> dict:
+        return {**self.overall.as_dict(), "wallets": [w.as_dict() for w in self.wallets]}
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _field_reason(path: str) -> tuple[str, str]:
+    if path == "agreement":
+        return _("The merchant agreement is not signed yet."), _("Read and sign the agreement on the last step.")
+    if path == "wallets":
+        return _("No wallet is chosen."), _("Choose Alipay, WeChat Pay or both.")
+    if path == "stores" or path.endswith(".terminals"):
+        return (
+            _("Customers pay in person, so we need the store and the terminals you want there."),
+            _("Add the store and choose at least one terminal for it."),
+        )
+    if path == "parties":
+        return _("The owners or the control person are not complete."), _("Review the owners step.")
+    return _("This information is missing."), _("Fill it in.")
+
+
+COMPANY_DOCUMENT = "documents.company_registration"
+BANK_DOCUMENT = "documents.bank_account_proof"
+DOCUMENT_PATHS = {
+    DocumentKind.ARTICLES_OF_INCORPORATION: COMPANY_DOCUMENT,
+    DocumentKind.ARTICLES_OF_ORGANIZATION: COMPANY_DOCUMENT,
+    DocumentKind.PARTNERSHIP_AGREEMENT: COMPANY_DOCUMENT,
+    DocumentKind.VOIDED_CHECK: BANK_DOCUMENT,
+    DocumentKind.BANK_LETTER: BANK_DOCUMENT,
+}
+ADDRESS_WORDS = {
+    "street_missing": (_("The street address is missing."), _("Enter the street and number.")),
+    "state_invalid": (_("The state is not a US state."), _("Choose the state from the list.")),
+    "zip_invalid": (_("The ZIP code is not valid."), _("Enter five digits, or five plus four.")),
+    "zip_unknown": (_("This ZIP code does not exist."), _("Check the ZIP code.")),
+    "zip_not_in_state": (_("The ZIP code is in another state."), _("Check the ZIP code and the state.")),
+    "city_missing": (_("The city is missing."), _("Enter the city.")),
+    "po_box": (_("A PO box is not a store or business location."), _("Give the street address where you trade.")),
+    "street_unreadable": (_("We could not read the street address."), _("Enter the house number and street.")),
+    "outside_us": (_("The address must be in the United States."), _("Give the US address of the business.")),
+}
+
+
+def _address_words(code: str) -> tuple[str, str]:
+    reason, fix = ADDRESS_WORDS.get(code, ADDRESS_WORDS["street_unreadable"])
+    return str(reason), str(fix)
+
+
+# --------------------------------------------------------------------------- the selector
+
+
+def _paths(application: Application) -> tuple[dict[str, int], dict[str, int]]:
+    parties = {p.public_id: i for i, p in enumerate(application.parties.all())}
+    stores = {s.public_id: i for i, s in enumerate(application.stores.all())}
+    return parties, stores
+
+
+def _missing(application: Application, reqs: Requirements) -> None:
+    for path in sorted(completeness_errors(application)):
+        reqs.due(path)
+    parties, _stores = _paths(application)
+    for need in required_documents(application):
+        if need["present"]:
+            continue
+        if need.get("party"):
+            reqs.due(f"parties[{parties[need['party']]}].identity_document")
+        else:
+            reqs.due(DOCUMENT_PATHS[need["kinds"][0]])
+
+
+def _document_path(document: Document, parties: dict[str, int]) -> str:
+    if document.party_id:
+        return f"parties[{parties.get(document.party.public_id, 0)}].identity_document"
+    return DOCUMENT_PATHS.get(document.kind, f"documents.{document.kind}")
+
+
+def _documents(application: Application, reqs: Requirements) -> None:
+    parties, _stores = _paths(application)
+    for document in application.documents.select_related("party"):
+        path = _document_path(document, parties)
+        if document.status in (Document.Status.REJECTED, Document.Status.REVISION_REQUESTED):
+            code = "document_rejected" if document.status == Document.Status.REJECTED else "document_revision_requested"
+            reason = document.decision_reason or _("The document could not be accepted.")
+            reqs.error(code, path, reason, _("Upload a new copy of this document."))
+            reqs.due(path)
+        elif document.status == Document.Status.PENDING and application.state not in EDITABLE:
+            reqs.pending(path)
+
+
+def _information_request(application: Application, reqs: Requirements) -> None:
+    request = application.info_requests.filter(answered_at__isnull=True).first()
+    if request is None:
+        return
+    reqs.due("information_request")
+    reqs.error("information_requested", "information_request", request.message, _("Answer the request below."))
+    if request.due_at <= timezone.now():
+        reqs.past_due.append("information_request")
+
+
+def _check(result: CheckResult, reqs: Requirements, parties: dict, stores: dict) -> None:
+    details = result.details or {}
+    if result.check_name == "required_fields":
+        for path in details.get("missing", []):
+            reqs.due(path)
+    elif result.check_name == "tax_id" and result.outcome == Outcome.FAIL:
+        reqs.error("tax_id_invalid", "business.tax_id", _("The tax id is not valid."),
+                   _("Enter the nine-digit EIN (or the sole proprietor's SSN or ITIN) again."))  # fmt: skip
+    elif result.check_name == "tax_id" and result.outcome == Outcome.REVIEW:
+        reqs.error("tax_id_not_owners", "business.tax_id", _("A sole proprietor's tax id must be the owner's own."),
+                   _("Use the owner's SSN or ITIN, or the business's EIN."))  # fmt: skip
+    elif result.check_name == "owner_identifiers":
+        for problem in details.get("problems", []):
+            path = f"parties[{parties.get(problem.get('party'), 0)}].id_number"
+            reqs.error("id_number_invalid", path, _("This SSN or ITIN is not valid."), _("Enter it again."))
+    elif result.check_name == "routing_number" and result.outcome == Outcome.FAIL:
+        reqs.error("bank_account_invalid", "bank_account.routing_number",
+                   _("The routing or account number is not valid."),
+                   _("Copy both numbers from a cheque or your bank's letter."))  # fmt: skip
+    elif result.check_name == "ownership" and result.outcome == Outcome.FAIL:
+        problems = details.get("problems") or {}
+        for path in sorted(problems):
+            reason, fix = _field_reason(path)
+            reqs.error("ownership_incomplete", path, reason, fix)
+    elif result.check_name == "addresses":
+        for problem in details.get("problems", []):
+            where = problem.get("where", "")
+            if where.startswith("store "):
+                prefix = f"stores[{stores.get(where.split(' ', 1)[1], 0)}]"
+            elif where.startswith("party "):
+                prefix = f"parties[{parties.get(where.split(' ', 1)[1], 0)}]"
+            else:
+                prefix = "business"
+            reason, fix = _address_words(problem.get("code", "street_unreadable"))
+            reqs.error(f"address_{problem.get('code', 'street_unreadable')}",
+                       f"{prefix}.{problem.get('field', 'address_line1')}", reason, fix)  # fmt: skip
+
+
+def _wallets(application: Application, overall: Requirements) -> list[WalletRequirements]:
+    wallets = []
+    in_store_paths = [p for p in overall.currently_due if p == "stores" or p.startswith("stores[")]
+    editable = application.state in EDITABLE
+    for index, request in enumerate(application.wallet_requests.all()):
+        status, reason = request.eligibility, request.eligibility_reason
+        if editable and application.mcc:
+            # Before submission, straight from the eligibility table: the merchant learns it before the effort.
+            live = request_eligibility(application, request)
+            status, reason = live.outcome, live.reason
+        reqs = WalletRequirements(wallet=request.wallet, channel=request.channel, status=status)
+        path = f"wallets[{index}]"
+        if status == request.Eligibility.INELIGIBLE:
+            reason = reason or _("This wallet cannot be offered for this business.")
+            fix = _("Choose another wallet or channel, or change the business category if it is wrong.")
+            reqs.error("wallet_unavailable", path, reason, fix)
+        elif not editable and status != request.Eligibility.ELIGIBLE:
+            reqs.pending(path)
+        if request.channel == request.Channel.IN_STORE:
+            for path in in_store_paths:
+                reqs.due(path)
+        reqs.eventually_due = list(reqs.currently_due)
+        wallets.append(reqs)
+    return wallets
+
+
+def application_requirements(application: Application) -> ApplicationRequirements:
+    """What ``application`` still needs, overall and per wallet (never a sanctions or fraud signal)."""
+    reqs = Requirements(disabled_reason=DISABLED.get(application.state))
+    if application.state in DISABLED:
+        return ApplicationRequirements(reqs, [])
+    parties, stores = _paths(application)
+    if application.state in EDITABLE:
+        _missing(application, reqs)
+    _documents(application, reqs)
+    _information_request(application, reqs)
+    if application.state == AppState.INFO_REQUESTED:
+        # While the merchant can edit again, what the checks found wrong is theirs to fix; under review it
+        # is the officer's to raise (as an information request), so it is not shown before.
+        results = CheckResult.objects.filter(
+            application=application, is_current=True, check_name__in=REQUIREMENT_CHECKS
+        ).order_by("check_name")
+        for result in results:
+            _check(result, reqs, parties, stores)
+    if application.state in UNDER_REVIEW:
+        reqs.pending_verification.insert(0, "application")  # the review itself, never which check
+    reqs.eventually_due = list(reqs.currently_due)
+    return ApplicationRequirements(reqs, _wallets(application, reqs))
