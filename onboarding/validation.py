@@ -8,6 +8,7 @@ forms and the API can show every problem at once, field by field.
 import re
 from decimal import Decimal
 
+import phonenumbers
 from stdnum import exceptions as stdnum_errors
 from stdnum.us import ein, itin, rtn, ssn
 
@@ -72,3 +73,28 @@ def mcc_errors(value: str) -> list[str]:
 
 def normalise_digits(value: str) -> str:
     return re.sub(r"\D", "", value or "")
+
+
+def phone_number(value: str) -> tuple[str | None, list[str]]:
+    """A phone number as typed (US numbers without +1 too) → its E.164 form, or the messages why not."""
+    try:
+        parsed = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        return None, ["Enter a phone number, for example (415) 555-0142 or +86 10 1234 5678."]
+    if not phonenumbers.is_valid_number(parsed):
+        return None, ["This is not a valid phone number."]
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), []
+
+
+def phone_display(value: str) -> str:
+    """An E.164 number as people read it: national form for US numbers, international otherwise."""
+    try:
+        parsed = phonenumbers.parse(value, "US")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if parsed.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)

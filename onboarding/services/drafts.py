@@ -113,6 +113,16 @@ def _set_identifier(
     setattr(instance, index_field, crypto.blind_index(kind, digits))
 
 
+def _set_phone(instance, prefix: str, errors: FieldErrors) -> None:
+    """Phone numbers are stored in E.164 (``+14155550142``) whatever way they were typed."""
+    if instance.phone and f"{prefix}phone" not in errors.refused:
+        normalised, messages = validation.phone_number(instance.phone)
+        if messages:
+            errors.add(f"{prefix}phone", messages)
+        else:
+            instance.phone = normalised
+
+
 def _prepare_business(application: Application, data: dict, errors: FieldErrors) -> None:
     _assign(application, data, BUSINESS_FIELDS, "business.", errors)
     if application.tax_id_type in ("ssn", "itin") and application.entity_type != "sole_proprietorship":
@@ -130,6 +140,7 @@ def _prepare_business(application: Application, data: dict, errors: FieldErrors)
         errors.add("business.formation_state", validation.us_state_errors(application.formation_state))
     if application.mcc:
         errors.add("business.mcc", validation.mcc_errors(application.mcc))
+    _set_phone(application, "business.", errors)
     _check_address(application, "business.", errors, required_us=True)
     _clean(application, "business.", errors, exclude=("merchant", "partner", "applicant", "first_approver"))
 
@@ -229,6 +240,7 @@ def _prepare_stores(application: Application, value, errors: FieldErrors):
         store = existing.get(public_id) or Store(application=application)
         store.position = index
         _assign(store, item, STORE_FIELDS, prefix, errors)
+        _set_phone(store, prefix, errors)
         _check_address(store, prefix, errors, required_us=True)
         _clean(store, prefix, errors)
         terminal_items = _items(item.get("terminals"), "terminals", f"{prefix}terminals", errors, model=Terminal)
