@@ -42,6 +42,10 @@ class StepView(LoginRequiredMixin, View, ABC):
     def extra_context(self, application: Application | None, forms: dict) -> dict:
         return {}
 
+    def error_targets(self, forms: dict) -> dict:
+        """Where the service's errors go, by section (a formset may say which of its forms were sent)."""
+        return forms
+
     def save(self, application: Application | None, sections: dict) -> Application:
         application_update_draft(application=application, actor=self.actor, **sections)
         return application
@@ -96,7 +100,7 @@ class StepView(LoginRequiredMixin, View, ABC):
         try:
             application = self.save(self.application, self.sections(forms))
         except ValidationFailed as exc:
-            stray = form_errors(exc, sections=forms, renames=self.renames)
+            stray = form_errors(exc, sections=self.error_targets(forms), renames=self.renames)
             return self.render_step(forms, stray=stray, status=400)
         except DomainError as exc:
             messages.error(request, exc.message)

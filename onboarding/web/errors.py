@@ -27,17 +27,24 @@ def split_key(key: str) -> tuple[str, int | None, str]:
 
 
 def _target(holder, index: int | None):
-    if isinstance(holder, forms.BaseFormSet):
-        if index is None or index >= len(holder.forms):
-            return holder, None
-        return holder, holder.forms[index]
-    return holder, holder
+    """(the collection, the form) a key points at. A holder is a form, a formset, or a formset with the
+    forms that were sent, in the order sent (removed ones left out), so that ``parties[1]`` is the second
+    person sent, whichever form shows it."""
+    if isinstance(holder, tuple):
+        formset, sent = holder
+    elif isinstance(holder, forms.BaseFormSet):
+        formset, sent = holder, holder.forms
+    else:
+        return holder, holder
+    if index is None or index >= len(sent):
+        return formset, None
+    return formset, sent[index]
 
 
 def form_errors(
     error: ValidationFailed,
     *,
-    sections: Mapping[str, forms.Form | forms.BaseFormSet],
+    sections: Mapping[str, forms.Form | forms.BaseFormSet | tuple[forms.BaseFormSet, list[forms.Form]]],
     renames: Mapping[str, str] | None = None,
     fallback: forms.Form | None = None,
 ) -> list[str]:

@@ -10,12 +10,13 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.crypto import mask
+from onboarding.crypto import MASK
 from onboarding.kyc.mcc import all_mccs
 
 
 class DollarsField(forms.CharField):
-    """Dollars as typed ("1,250.50", "$45,000") → whole cents; anything else goes on as typed."""
+    """Dollars as typed ("1,250.50", "$45,000") → whole cents. Money is entered in dollars and kept in
+    cents: turning one into the other is this field's job, so an amount it cannot read is its error."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
@@ -24,11 +25,12 @@ class DollarsField(forms.CharField):
         if not text:
             return None
         try:
-            amount = Decimal(text.replace("$", "").replace(",", "").strip())
+            cents = Decimal(text.replace("$", "").replace(",", "").strip()) * 100
         except InvalidOperation:
-            return text
-        cents = amount * 100
-        return int(cents) if cents == cents.to_integral_value() else text
+            raise forms.ValidationError(_("Enter an amount in dollars, for example 45,000 or 28.50."))
+        if not cents.is_finite() or cents != cents.to_integral_value():
+            raise forms.ValidationError(_("Enter an amount in dollars and cents, for example 28.50."))
+        return int(cents)
 
 
 def cents_as_dollars(cents: int | None) -> str:
@@ -78,8 +80,9 @@ class SensitiveField(forms.CharField):
             self.help_text = _("Saved. Leave it empty to keep it, or type it again to change it.")
 
 
-def masked(value, *, last: int = 4) -> str:
-    return mask(str(value), visible=last) if value else ""
+def masked(last4: str) -> str:
+    """``•••• 1234`` for a saved value's last four digits (all the page ever shows of it)."""
+    return f"{MASK} {last4}" if last4 else ""
 
 
 def declared(section, name: str, field_class=forms.CharField, **kwargs):

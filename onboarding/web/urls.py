@@ -3,9 +3,14 @@
 from django.http import Http404
 from django.urls import path
 
-from onboarding.web import start
+from onboarding.web import bank, business, owners, start
 
-STEP_VIEWS = {"start": start.StartStep.as_view()}
+STEP_VIEWS = {
+    "start": start.StartStep.as_view(),
+    "business": business.BusinessStep.as_view(),
+    "owners": owners.OwnersStep.as_view(),
+    "bank": bank.BankStep.as_view(),
+}
 
 
 def step(request, public_id: str, slug: str):
