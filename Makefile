@@ -49,7 +49,7 @@ format: install
 
 # Collect the strings marked for translation into the catalogues; translate the new ones, then `make install`.
 messages: install
-	$(BIN)/python manage.py makemessages --locale zh_Hans $(I18N_IGNORE) --add-location file --verbosity 0
+	$(BIN)/python manage.py makemessages --locale zh_Hans $(I18N_IGNORE) --add-location file --no-wrap --verbosity 0
 
 bench: install
 	$(BIN)/python bench/screening.py

@@ -209,6 +209,19 @@ def test_the_error_pages_use_the_layout_in_both_languages(catalogue):
         forbidden = client.get("/forbidden/")
         assert forbidden.status_code == 403 and "403" in forbidden.content.decode()
         assert [t.name for t in forbidden.templates][:2] == ["403.html", "base.html"]
+        if language == "zh-hans":
+            for response in (missing, broken, forbidden):
+                assert english_left(response.content.decode(), catalogue) == [], response.status_code
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", "This form has expired"), ("zh-hans", "此表单已过期")])
+def test_a_form_sent_without_its_token_gets_the_expired_form_page(language, words, catalogue):
+    client = Client(enforce_csrf_checks=True)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("account_login"), {"login": "someone@example.com", "password": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert words in body and f'<html lang="{language}">' in body and 'class="skip-link"' in body
 
 
 def test_the_500_page_renders_without_a_request():
