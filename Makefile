@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint format bench install migrate demo clean
+# The message catalogues are compiled from locale/*/LC_MESSAGES/django.po (needs GNU gettext: apt-get install gettext).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench --ignore=docs --ignore=tests
+
+.PHONY: run test lint format bench install migrate demo messages clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -11,10 +15,15 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(BIN)/.installed
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(BIN)/.installed
+	$(BIN)/python manage.py compilemessages --locale $* $(I18N_IGNORE) --verbosity 0
 
+install: $(BIN)/.installed $(CATALOGUES)
+
+# The cache table holds allauth's rate limits when CACHE_URL is unset (every process shares it).
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py load_sanctions
@@ -37,6 +46,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Collect the strings marked for translation into the catalogues; translate the new ones, then `make install`.
+messages: install
+	$(BIN)/python manage.py makemessages --locale zh_Hans $(I18N_IGNORE) --add-location file --no-wrap --verbosity 0
 
 bench: install
 	$(BIN)/python bench/screening.py

@@ -1,5 +1,6 @@
 """Smoke test of the embedded default: the portal that `make run` started answers /healthz, the demo
-merchant signs in over HTTP and sees the draft, and the separate worker process screens a submission.
+merchant signs in over HTTP at allauth's form and sees the draft, the pages come in Chinese after the
+language switch (the compiled catalogue), and the separate worker process screens a submission.
 
 Usage: python .ci/smoke_embedded.py [base_url]
 """
@@ -41,18 +42,29 @@ health = wait_for_health(time.monotonic() + 120)
 assert health["status"] == "ok", health
 print("healthz:", health["components"]["database"]["vendor"], health["components"]["broker"]["transport"])
 
+
+def post(path: str, fields: dict, page: str) -> str:
+    """Submit a form of ``page`` (its CSRF token) to ``path`` and return where the redirects end."""
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(BASE + path, data=form, headers={"Referer": BASE + path})
+    with opener.open(request, timeout=10) as response:
+        return response.read().decode()
+
+
 login_page = get("/accounts/login/")
-token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page).group(1)
-form = urllib.parse.urlencode(
-    {"username": "merchant@example.com", "password": "demo-portal-2026", "csrfmiddlewaretoken": token}
-).encode()
-request = urllib.request.Request(BASE + "/accounts/login/", data=form, headers={"Referer": BASE + "/accounts/login/"})
-with opener.open(request, timeout=10) as response:
-    home = response.read().decode()
-assert "Golden Gate Tea House" in home and "Draft" in home, home[:500]
+assert 'name="login"' in login_page, "the login form is not allauth's"
+home = post("/accounts/login/", {"login": "merchant@example.com", "password": "demo-portal-2026"}, login_page)
+assert "Golden Gate Tea House" in home and "Draft" in home and '<html lang="en">' in home, home[:500]
 stylesheet = re.search(r'href="(/static/[^"]+\.css)"', home).group(1)
 assert "body" in get(stylesheet), "the stylesheet is not served"
 print("signed in as the demo merchant and saw the draft; styles served from", stylesheet)
+
+chinese = post("/i18n/setlang/", {"language": "zh-hans", "next": "/"}, home)
+assert '<html lang="zh-hans">' in chinese and "我的申请" in chinese, chinese[:500]
+english = post("/i18n/setlang/", {"language": "en", "next": "/"}, chinese)
+assert "Your applications" in english
+print("the language switcher serves the compiled Chinese catalogue")
 
 public_id = shell(
     "from onboarding.models import Application\n"

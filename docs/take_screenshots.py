@@ -16,9 +16,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 def sign_in(page, email: str, login_path: str = "/accounts/login/") -> None:
     page.goto(BASE + login_path)
-    page.fill("#id_username", email)
+    page.fill("#id_login" if login_path.startswith("/accounts/") else "#id_username", email)
     page.fill("#id_password", "demo-portal-2026")
-    page.click("button[type=submit], input[type=submit]")
+    page.click("main button[type=submit], #content input[type=submit]")
     page.wait_for_load_state("networkidle")
 
 

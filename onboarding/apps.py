@@ -6,7 +6,10 @@ class OnboardingConfig(AppConfig):
     verbose_name = "Merchant onboarding"
 
     def ready(self) -> None:
-        from onboarding import work
+        from onboarding import (
+            accounts,  # noqa: F401  (connects the sign-in and email-change receivers)
+            work,
+        )
         from onboarding.kyc import (
             checks,  # noqa: F401  (registers the pipeline's checks)
             kyc_checks,  # noqa: F401  (addresses, documents, velocity, names, wallets)

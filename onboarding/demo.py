@@ -3,8 +3,10 @@ officers in each role, a partner with a key.
 
 Idempotent: running it again finds what it made before and changes nothing. The passwords and the test
 key are fixed so that the README can show them; they are for the embedded demo, never for production.
+Every demo user's email address is verified and primary, so the demo merchant may submit.
 """
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -214,6 +216,12 @@ def load_demo_data() -> dict:
             user = User.objects.create_user(username=email, email=email, password=DEMO_PASSWORD, is_staff=staff)
         if group:
             user.groups.add(Group.objects.get(name=group))
+        address, _ = EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        if not (address.verified and address.primary):
+            address.verified = address.primary = True
+            address.save(update_fields=["verified", "primary"])
         users[email] = user
 
     merchant = users["merchant@example.com"]

@@ -9,7 +9,9 @@ from onboarding.selectors import applications_for_user, shared_timeline
 @login_required
 def merchant_home(request):
     applications = applications_for_user(user=request.user).prefetch_related("wallet_requests", "stores")
-    return render(request, "onboarding/home.html", {"applications": applications})
+    # Staff who sign in here are pointed to the admin, where their work is.
+    context = {"applications": applications, "show_admin_link": request.user.is_staff}
+    return render(request, "onboarding/home.html", context)
 
 
 @login_required

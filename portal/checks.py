@@ -8,6 +8,9 @@
 - portal.E005: ALLOWED_HOSTS accepts any host ('*').
 - portal.E006: DEBUG is on.
 - portal.E007: the test hooks' folder is set (a worker could be held at a test point).
+- portal.E008: the default cache lives in each process's memory (or nowhere): allauth's rate limits and
+  the used TOTP codes would be counted per process, so each of gunicorn's workers would allow its own
+  share of password guesses and a TOTP code could be replayed against another worker.
 
 Messages name settings and positions, never a secret's value.
 """
@@ -126,6 +129,28 @@ def test_hooks_are_off(app_configs, **kwargs):
                 f"{ENVIRONMENT_VARIABLE} is set: the integration tests' hooks could hold a worker at a fixed point.",
                 hint=f"Unset {ENVIRONMENT_VARIABLE} outside the test suite.",
                 id="portal.E007",
+            )
+        ]
+    return []
+
+
+PROCESS_LOCAL_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@register(Tags.security, Tags.caches, deploy=True)
+def cache_is_shared(app_configs, **kwargs):
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend in PROCESS_LOCAL_CACHES:
+        return [
+            Error(
+                f"The default cache ({backend.rsplit('.', 1)[-1]}) is not shared between processes: rate limits on "
+                "logins, sign-ups and password resets would be counted per process.",
+                hint="Set CACHE_URL to a Redis URL (redis://host:6379/1), or leave it unset for the database cache "
+                "(run manage.py createcachetable).",
+                id="portal.E008",
             )
         ]
     return []

@@ -1,8 +1,10 @@
 """Settings, all from environment variables, with embedded defaults that need no server.
 
 Without ``DATABASE_URL`` the portal uses SQLite under ``var/``; without ``CELERY_BROKER_URL`` it uses
-kombu's filesystem transport under ``var/``, which a separate worker process consumes. The README lists
-every variable and the production set that passes ``manage.py check --deploy``.
+kombu's filesystem transport under ``var/``, which a separate worker process consumes; without
+``CACHE_URL`` the cache (allauth's rate limits, used TOTP codes) is a database table that every process
+shares; without ``EMAIL_HOST`` emails are printed on the console. The README lists every variable and the
+production set that passes ``manage.py check --deploy``.
 """
 
 import os
@@ -10,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.local_secrets import secret
 
@@ -45,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "pgtrigger",
     "pghistory",
@@ -59,10 +65,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -78,6 +86,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -105,17 +114,81 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_url(url: str) -> dict:
+    """Redis when ``CACHE_URL`` is given; otherwise a database table, which web, worker and beat share."""
+    if not url:
+        # MAX_ENTRIES is high so that a flood of keys (say, failed logins from many addresses) cannot cull
+        # the counters of the rate limits; expired rows are removed as the table is written.
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        # A Redis that does not answer fails a request quickly instead of holding it.
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL (or unset for the database).")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""))}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "merchant-home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+AUTHENTICATION_BACKENDS = [
+    # The admin's own login form asks for a user name, which is the email address (see onboarding.accounts).
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 
-LANGUAGE_CODE = "en-us"
+# Accounts (django-allauth): merchants sign up and sign in with their email address. User.username is
+# kept equal to the primary address by onboarding.accounts.AccountAdapter, so addresses are limited to
+# what the username column holds (150). Verification is optional for signing in and filling in an
+# application, required for submitting it (onboarding.accounts.require_verified_email).
+ACCOUNT_ADAPTER = "onboarding.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_MAX_LENGTH = 150
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[WalletBoard] "
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
+# How long a sign-in or a confirmed password counts as recent for onboarding.accounts.recent_login_required
+# and for allauth's own sensitive pages (adding an authenticator, changing the email address).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("SECURE_SSL_REDIRECT", False) else "http"
+# allauth's rate limits (its defaults: 30 logins a minute per IP, 20 sign-ups, 20 password resets, ...)
+# are counted in the shared cache below, never per process. Failed logins: 10 a minute from one IP address,
+# and 5 for one email address within 5 minutes.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+MFA_ADAPTER = "onboarding.accounts.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "WalletBoard"
+
+# Languages: English and Simplified Chinese. The visitor's choice lives in the language cookie; a signed-in
+# merchant's also on their account (onboarding.models.UserPreference), applied at every sign-in.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -133,10 +206,26 @@ STORAGES = {
 }
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
+# Email (verification, password reset, security notices): SMTP when EMAIL_HOST is set, else printed on
+# the console of the web process (the embedded default). The test suite uses Django's outbox.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 10  # a slow mail server must not hold a sign-up for long
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WalletBoard <no-reply@walletboard.example>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Security: production values by default; the embedded default runs on http://127.0.0.1 only.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)

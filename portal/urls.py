@@ -1,13 +1,18 @@
+from allauth.account import views as account_views
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from onboarding import accounts
 from portal.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
+    path("accounts/", accounts.account_overview, name="account-overview"),
+    path("accounts/", include("allauth.urls")),
+    # The names Django's own login views had, for code that still reverses them: allauth's pages.
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
     path("", include("onboarding.urls")),
 ]

@@ -66,3 +66,6 @@ __all__ += [
 from onboarding.models.work import OwedWork  # noqa: E402
 
 __all__ += ["OwedWork"]
+from onboarding.models.preferences import UserPreference  # noqa: E402
+
+__all__ += ["UserPreference"]

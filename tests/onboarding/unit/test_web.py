@@ -40,7 +40,7 @@ def test_demo_data_loads_twice_without_duplicates():
 
 def test_the_demo_merchant_signs_in_and_sees_the_draft(client):
     load_demo_data()
-    response = client.post(reverse("login"), {"username": "merchant@example.com", "password": DEMO_PASSWORD})
+    response = client.post(reverse("account_login"), {"login": "merchant@example.com", "password": DEMO_PASSWORD})
     assert response.status_code == 302
     home = client.get(reverse("merchant-home"))
     assert b"Golden Gate Tea House" in home.content and b"Draft" in home.content
