@@ -3,10 +3,13 @@ checksum, in the browser; the service checks it with python-stdnum anyway), the 
 twice, and a saved one is never shown again, only its last four digits."""
 
 from django import forms
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.accounts import recent_login_required
 from onboarding.models import BankAccount
 from onboarding.sections import BANK_ACCOUNT
+from onboarding.selectors import applications_for_user
 from onboarding.web.base import StepView
 from onboarding.web.fields import SensitiveField, declared, masked
 
@@ -50,3 +53,17 @@ class BankStep(StepView):
         if not data["account_number"]:
             data.pop("account_number")  # left empty: the saved one stays
         return {"bank_account": data}
+
+
+_bank_step = BankStep.as_view()
+_bank_step_after_submission = recent_login_required(_bank_step, allow_get=True)
+
+
+def bank_step(request, public_id: str):
+    """Once an application is submitted, changing where payouts go needs a recent sign-in (a stolen
+    session must not redirect the money); before that, the step is like any other."""
+    if not request.user.is_authenticated:
+        return _bank_step(request, public_id=public_id)
+    application = get_object_or_404(applications_for_user(user=request.user), public_id=public_id)
+    view = _bank_step_after_submission if application.submitted_at else _bank_step
+    return view(request, public_id=public_id)

@@ -9,7 +9,7 @@ STEP_VIEWS = {
     "start": start.StartStep.as_view(),
     "business": business.BusinessStep.as_view(),
     "owners": owners.OwnersStep.as_view(),
-    "bank": bank.BankStep.as_view(),
+    "bank": bank.bank_step,
 }
 
 

@@ -156,3 +156,14 @@ def test_finish_later_saves_and_goes_to_the_status_page(client, application):
     assert response["Location"] == reverse("application-detail", args=[application.public_id])
     application.refresh_from_db()
     assert application.bank_account.holder_name == "Pearl River Noodles"
+
+
+def test_after_submission_changing_the_settlement_account_needs_a_recent_sign_in(client, application):
+    from django.utils import timezone
+
+    Application.objects.filter(pk=application.pk).update(state="info_requested", submitted_at=timezone.now())
+    response = client.post(url(application, "bank"), bank_data(account_number="123456789",
+                                                               account_number_again="123456789"))  # fmt: skip
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+    application.refresh_from_db()
+    assert application.bank_account.account_number == "482910337765"  # nothing changed yet
