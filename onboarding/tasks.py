@@ -27,6 +27,20 @@ def process_application(public_id: str) -> str:
         return application_advance(public_id=public_id)
 
 
+@shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def send_merchant_email(public_id: str, email: str) -> bool:
+    """One email owed to a merchant about their application (notifications.py)."""
+    from onboarding.models import Application
+    from onboarding.notifications import email_kind, merchant_email_send
+
+    with work.failures_recorded(subject_type="onboarding.application", subject_id=public_id, kind=email_kind(email)):
+        application = Application.objects.filter(public_id=public_id).first()
+        if application is None:
+            logger.warning("email %s: no application %s", email, public_id)
+            return False
+        return merchant_email_send(application=application, email=email)
+
+
 @shared_task(**RELIABLE)
 def sweep_pending_work() -> int:
     """Beat: publish owed work that is due (crash after commit, broker down, a failing task)."""

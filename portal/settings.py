@@ -220,6 +220,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WalletBoard <no-reply@walletboard.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the links in emails to merchants lead (the emails are sent by workers, outside any request).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Security: production values by default; the embedded default runs on http://127.0.0.1 only.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)

@@ -105,7 +105,9 @@ class InfoRequest(models.Model):
     message = models.TextField(help_text="Shown to the merchant and partner")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    # Counted from when its email was sent (set again then), so a slow mail queue costs the merchant nothing.
     due_at = models.DateTimeField()
+    email_sent_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 

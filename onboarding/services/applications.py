@@ -15,6 +15,7 @@ from onboarding.errors import InvalidTransition, PermissionDenied, ValidationFai
 from onboarding.input import FieldErrors, clean_ip_address, clean_text, text_limit
 from onboarding.kyc.evidence import evidence_ensure, stale_checks
 from onboarding.models import Application, InfoRequest
+from onboarding.notifications import merchant_email_owe
 from onboarding.reason_codes import DECLINE_REASONS
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import REVIEW_PERM, SECOND_APPROVAL_PERM, Actor
@@ -68,6 +69,7 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
             reason_code="submitted",
             updates={"submitted_at": timezone.now(), "submitted_ip": ip_address if locked.channel == "web" else None},
         )
+        merchant_email_owe(application=locked, email="submitted")
     application.refresh_from_db()
     return application
 
@@ -139,12 +141,14 @@ def application_request_info(*, application: Application, actor: Actor, message:
             action="info_requested",
             reason_code="info_requested",
         )
-        return InfoRequest.objects.create(
+        request = InfoRequest.objects.create(
             application=application,
             message=message,
             requested_by=actor.user,
             due_at=timezone.now() + timedelta(days=settings.INFO_REQUEST_EXPIRY_DAYS),
         )
+        merchant_email_owe(application=application, email="info_requested")
+        return request
 
 
 def application_answer_info(*, application: Application, actor: Actor, answer: str) -> None:
@@ -213,6 +217,7 @@ def application_approve(*, application: Application, actor: Actor, note: str = "
         )
         if target == AppState.APPROVED:
             merchant_adopt_parties(application=locked)
+            merchant_email_owe(application=locked, email="approved")
         _note(locked, actor, "officer_note", note=note)
     application.refresh_from_db()
     return target
@@ -239,6 +244,7 @@ def application_auto_approve(*, application: Application, actor: Actor, reasons:
             guard=approvable,
         )
         merchant_adopt_parties(application=application)
+        merchant_email_owe(application=application, email="approved")
         _note(application, actor, "decision", reasons=reasons)
 
 
@@ -266,6 +272,7 @@ def application_decline(*, application: Application, actor: Actor, reason_code: 
             guard=officers_decide,
         )
         _note(application, actor, "decline_reason", reason_code=reason_code, note=note)
+        merchant_email_owe(application=application, email="declined")
         merchant_close_if_abandoned(merchant=application.merchant, actor=Actor.system("onboarding"))
 
 

@@ -31,6 +31,7 @@ from onboarding.models import (
     DocumentKind,
     Party,
 )
+from onboarding.notifications import merchant_email_owe
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
@@ -231,6 +232,8 @@ def document_decide(*, document: Document, actor: Actor, status: str, reason: st
             reason_code=DECISION_REASON_CODE[status],
             shared=True,
         )
+        if status != Document.Status.ACCEPTED:
+            merchant_email_owe(application=locked.application, email="documents_attention")
         if reason:
             event_record(
                 actor=actor,

@@ -71,5 +71,5 @@ def test_a_broker_that_never_answers_blocks_neither_submit_nor_healthz(live_work
     assert Application.objects.get(pk=application.pk).state == AppState.SUBMITTED
     owed = OwedWork.objects.get(subject_id=application.public_id, kind="kyc_pipeline", status="pending")
     # The real broker answers again: the sweeper publishes what is owed and the worker does it.
-    assert work.sweep_owed_work(now=owed.due_at + timedelta(seconds=1)) == 1
+    assert work.sweep_owed_work(now=owed.due_at + timedelta(seconds=1)) == 2  # the checks and the email
     wait_for(lambda: Application.objects.get(pk=application.pk).state == AppState.IN_REVIEW, what="the swept work")

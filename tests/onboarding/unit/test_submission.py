@@ -43,7 +43,7 @@ def test_submission_creates_the_merchant_and_owes_work(django_capture_on_commit_
     assert merchant.users.filter(pk=application.applicant.pk).exists()
     assert merchant.tax_id_index == application.tax_id_index
     assert sorted(merchant.wallets.values_list("wallet", flat=True)) == ["alipay", "wechat_pay"]
-    assert len(callbacks) == 1  # the task is published after commit
+    assert len(callbacks) == 2  # the checks and the "received" email are published after commit
 
 
 def test_a_sole_proprietor_with_an_ssn_can_submit():

@@ -1,0 +1,85 @@
+"""Emails to the merchant about their application: submitted, information requested, documents that need
+attention, approved, declined (the boarding work adds "terminals active").
+
+Each email is owed work (``owed_work_record``, in the transaction of the change it tells of), so none is
+lost to a crash or a broker outage; a worker sends it, in the merchant's language, as text and HTML. They
+say what a merchant may know, in the neutral words of the status page: no personal data beyond masked
+values, never a reason for a decline. An information request's due date counts from when its email was
+sent. Sending is at least once: a worker that dies between sending and recording may send it again.
+Applications from partners get no email: their partner is told through its own channel.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from onboarding.accounts import user_language
+from onboarding.models import Application, InfoRequest
+from onboarding.work import owed_work_done, owed_work_record, register_owed_work
+
+EMAILS = ("submitted", "info_requested", "documents_attention", "approved", "declined")
+TASK = "onboarding.tasks.send_merchant_email"
+
+
+def email_kind(email: str) -> str:
+    return f"email_{email}"
+
+
+def register_emails() -> None:
+    for email in EMAILS:
+        register_owed_work(email_kind(email), TASK)
+
+
+def merchant_email_owe(*, application: Application, email: str) -> None:
+    """Owe the merchant an email about ``application``; call inside the transaction of the change."""
+    if email not in EMAILS:
+        raise ValueError(f"unknown email {email!r}")
+    if application.applicant_id is None:
+        return
+    owed_work_record(subject=application, kind=email_kind(email), payload={"email": email})
+
+
+def _context(application: Application, email: str) -> dict:
+    status_url = settings.PORTAL_BASE_URL + reverse("application-detail", args=[application.public_id])
+    context = {
+        "application": application,
+        "name": application.display_name,
+        "status_url": status_url,
+        "expiry_days": settings.INFO_REQUEST_EXPIRY_DAYS,
+    }
+    if email == "info_requested":
+        context["request"] = application.info_requests.filter(answered_at__isnull=True).first()
+    if email == "documents_attention":
+        context["documents"] = application.documents.filter(status__in=("rejected", "revision_requested"))
+    return context
+
+
+def merchant_email_send(*, application: Application, email: str) -> bool:
+    """Send the email now (a worker's job); returns whether one was sent."""
+    recipient = application.applicant.email if application.applicant_id else ""
+    if not recipient:
+        with transaction.atomic():
+            owed_work_done(subject=application, kind=email_kind(email))
+        return False
+    language = user_language(application.applicant) or settings.LANGUAGE_CODE
+    context = _context(application, email)
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"emails/{email}_subject.txt", context).split())
+        text = render_to_string(f"emails/{email}.txt", context)
+        html = render_to_string(f"emails/{email}.html", {**context, "language": language})
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[recipient])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    sent_at = timezone.now()
+    with transaction.atomic():
+        if email == "info_requested":
+            InfoRequest.objects.filter(application=application, answered_at__isnull=True).update(
+                email_sent_at=sent_at, due_at=sent_at + timedelta(days=settings.INFO_REQUEST_EXPIRY_DAYS)
+            )
+        owed_work_done(subject=application, kind=email_kind(email))
+    return True
