@@ -10,8 +10,9 @@ from onboarding.models import Application
 from tests.factories import UserFactory, draft_application
 
 
-@pytest.fixture
-def merchant(client):
+@pytest.fixture(name="merchant")
+def merchant_fixture(client):
+    """A merchant user, signed in (import ``merchant_fixture``; tests ask for ``merchant``)."""
     user = UserFactory()
     client.force_login(user)
     return user

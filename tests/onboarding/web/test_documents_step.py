@@ -12,10 +12,10 @@ from onboarding.requirements import application_requirements
 from onboarding.services.actors import Actor
 from onboarding.services.documents import document_decide, document_upload
 from tests.factories import image_bytes, officer, pdf_bytes
-from tests.onboarding.web.merchant_pages import (  # noqa: F401 (merchant is a fixture)
+from tests.onboarding.web.merchant_pages import (  # noqa: F401 (merchant_fixture gives the fixture merchant)
     described_by_error,
     error_of,
-    merchant,
+    merchant_fixture,
     own_application,
     step_url,
 )
@@ -29,8 +29,14 @@ def pdf(name="scan.pdf", content=PDF):
 
 
 def upload(application, kind="bank_letter", party=None, name="letter.pdf"):
-    return document_upload(application=application, actor=Actor.for_user(application.applicant), kind=kind,
-                           content=PDF, original_name=name, party=party)  # fmt: skip
+    return document_upload(
+        application=application,
+        actor=Actor.for_user(application.applicant),
+        kind=kind,
+        content=PDF,
+        original_name=name,
+        party=party,
+    )
 
 
 def preview_url(document):
@@ -63,8 +69,9 @@ def test_a_sole_proprietor_is_not_asked_for_articles(client, merchant):
             "id_number": "212-54-3321",
         }
     ]
-    application = own_application(merchant, documents=False, parties=parties,
-                                  business={"entity_type": "sole_proprietorship"})  # fmt: skip
+    application = own_application(
+        merchant, documents=False, parties=parties, business={"entity_type": "sole_proprietorship"}
+    )
     body = client.get(step_url(application, "documents")).content.decode()
     assert "Articles of organization" not in body and "Identity document: Mei Lin" in body
 
@@ -72,12 +79,16 @@ def test_a_sole_proprietor_is_not_asked_for_articles(client, merchant):
 def test_uploading_stores_each_file_in_its_slot_and_shows_its_name_size_and_status(client, merchant):
     application = own_application(merchant, documents=False)
     wen = application.parties.get(first_name="Wen")
-    response = client.post(step_url(application, "documents"), {
-        "bank-kind": "voided_check", "bank-file": pdf("cheque.pdf"),
-        f"id-{wen.public_id}-kind": "drivers_license",
-        f"id-{wen.public_id}-file": SimpleUploadedFile("licence.png", image_bytes("PNG")),
-        "upload": "",
-    })  # fmt: skip
+    response = client.post(
+        step_url(application, "documents"),
+        {
+            "bank-kind": "voided_check",
+            "bank-file": pdf("cheque.pdf"),
+            f"id-{wen.public_id}-kind": "drivers_license",
+            f"id-{wen.public_id}-file": SimpleUploadedFile("licence.png", image_bytes("PNG")),
+            "upload": "",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == step_url(application, "documents")
     cheque = application.documents.get(kind="voided_check")
     licence = application.documents.get(kind="drivers_license")
@@ -95,10 +106,15 @@ def test_saving_goes_on_to_the_review(client, merchant):
 
 def test_a_refused_file_is_shown_next_to_its_slot_and_the_choices_made_are_kept(client, merchant):
     application = own_application(merchant, documents=False)
-    response = client.post(step_url(application, "documents"), {
-        "bank-kind": "voided_check", "bank-file": pdf("page.html", b"<html><script>alert(1)</script></html>"),
-        "company-kind": "articles_of_incorporation", "company-file": pdf("articles.pdf"),
-    })  # fmt: skip
+    response = client.post(
+        step_url(application, "documents"),
+        {
+            "bank-kind": "voided_check",
+            "bank-file": pdf("page.html", b"<html><script>alert(1)</script></html>"),
+            "company-kind": "articles_of_incorporation",
+            "company-file": pdf("articles.pdf"),
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert error_of(body, "id_bank-file") == "Upload a PDF, JPEG or PNG file."
@@ -111,8 +127,10 @@ def test_a_refused_file_is_shown_next_to_its_slot_and_the_choices_made_are_kept(
 def test_a_file_over_the_limit_gets_the_services_message(client, merchant, settings):
     settings.DOCUMENT_MAX_BYTES = 1024 * 1024
     application = own_application(merchant, documents=False)
-    response = client.post(step_url(application, "documents"),
-                           {"bank-kind": "bank_letter", "bank-file": pdf(content=PDF + b"0" * (2 * 1024 * 1024))})  # fmt: skip
+    response = client.post(
+        step_url(application, "documents"),
+        {"bank-kind": "bank_letter", "bank-file": pdf(content=PDF + b"0" * (2 * 1024 * 1024))},
+    )
     assert response.status_code == 400
     assert "larger than 1 MB" in error_of(response.content.decode(), "id_bank-file")
 
@@ -120,17 +138,23 @@ def test_a_file_over_the_limit_gets_the_services_message(client, merchant, setti
 def test_a_rejected_document_asks_for_attention_and_a_new_copy_replaces_it(client, merchant):
     application = own_application(merchant)
     letter = application.documents.get(kind="bank_letter")
-    document_decide(document=letter, actor=Actor.for_user(officer()), status="rejected",
-                    reason="The account number is not readable.")  # fmt: skip
+    document_decide(
+        document=letter,
+        actor=Actor.for_user(officer()),
+        status="rejected",
+        reason="The account number is not readable.",
+    )
     body = client.get(step_url(application, "documents")).content.decode()
     assert "Some documents need your attention" in body and 'href="#slot-bank"' in body
     assert "Rejected" in body and "The account number is not readable." in body
     assert "documents.bank_account_proof" in application_requirements(application).overall.currently_due
     path = Path(letter.file.storage.path(letter.file.name))
-    client.post(step_url(application, "documents"), {"bank-kind": "bank_letter", "bank-file": pdf("new.pdf"),
-                                                     "upload": ""})  # fmt: skip
-    assert list(application.documents.filter(kind__in=["bank_letter", "voided_check"]).values_list(
-        "original_name", "status")) == [("new.pdf", "pending")]  # fmt: skip
+    client.post(
+        step_url(application, "documents"), {"bank-kind": "bank_letter", "bank-file": pdf("new.pdf"), "upload": ""}
+    )
+    assert list(
+        application.documents.filter(kind__in=["bank_letter", "voided_check"]).values_list("original_name", "status")
+    ) == [("new.pdf", "pending")]
     assert not path.exists()
     assert "documents.bank_account_proof" not in application_requirements(application).overall.currently_due
     assert application.events.filter(action="document_removed", subject_id=letter.public_id).exists()
@@ -186,8 +210,14 @@ def test_the_preview_serves_the_bytes_inline_never_sniffed_never_cached_and_reco
 def test_the_preview_serves_an_image_with_its_stored_type(client, merchant):
     application = own_application(merchant, documents=False)
     wen = application.parties.get(first_name="Wen")
-    scan = document_upload(application=application, actor=Actor.for_user(merchant), kind="passport",
-                           content=image_bytes("JPEG"), original_name="", party=wen)  # fmt: skip
+    scan = document_upload(
+        application=application,
+        actor=Actor.for_user(merchant),
+        kind="passport",
+        content=image_bytes("JPEG"),
+        original_name="",
+        party=wen,
+    )
     response = client.get(preview_url(scan))
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == f'inline; filename="{scan.public_id}.jpg"'

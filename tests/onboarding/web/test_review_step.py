@@ -8,10 +8,10 @@ from onboarding.errors import PermissionDenied
 from onboarding.models import Agreement, Application
 from onboarding.services.agreements import CURRENT_AGREEMENT_VERSION
 from onboarding.web.review import SubmitView
-from tests.onboarding.web.merchant_pages import (  # noqa: F401 (merchant is a fixture)
+from tests.onboarding.web.merchant_pages import (  # noqa: F401 (merchant_fixture gives the fixture merchant)
     described_by_error,
     error_of,
-    merchant,
+    merchant_fixture,
     own_application,
     step_url,
 )
@@ -31,10 +31,20 @@ def unsigned(user, **overrides):
 
 
 def sign(client, application, **overrides):
-    data = {"signer_name": "Wen Zhao", "signer_title": "Managing member", "version": CURRENT_AGREEMENT_VERSION,
-            "language": "en", "sign": "", **overrides}  # fmt: skip
-    return client.post(step_url(application, "review"), data, REMOTE_ADDR="198.51.100.23",
-                       HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14)")  # fmt: skip
+    data = {
+        "signer_name": "Wen Zhao",
+        "signer_title": "Managing member",
+        "version": CURRENT_AGREEMENT_VERSION,
+        "language": "en",
+        "sign": "",
+        **overrides,
+    }
+    return client.post(
+        step_url(application, "review"),
+        data,
+        REMOTE_ADDR="198.51.100.23",
+        HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 14)",
+    )
 
 
 def test_everything_is_shown_by_section_with_an_edit_link_each_and_personal_data_masked(client, merchant):
@@ -166,5 +176,6 @@ def test_another_merchants_review_and_submission_are_not_found(client, merchant)
 def test_a_submitted_application_is_no_longer_signed_or_edited(client, merchant):
     application = own_application(merchant, state="submitted")
     response = client.get(step_url(application, "review"))
-    assert response.status_code == 302 and response["Location"] == reverse("application-detail",
-                                                                            args=[application.public_id])  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "application-detail", args=[application.public_id]
+    )

@@ -6,10 +6,10 @@ from onboarding.errors import ValidationFailed
 from onboarding.models import Store
 from onboarding.web.errors import form_errors
 from onboarding.web.stores import StoreFormSet, count_field, terminal_items
-from tests.onboarding.web.merchant_pages import (  # noqa: F401 (merchant is a fixture)
+from tests.onboarding.web.merchant_pages import (  # noqa: F401 (merchant_fixture gives the fixture merchant)
     described_by_error,
     error_of,
-    merchant,
+    merchant_fixture,
     own_application,
     step_url,
 )
@@ -43,9 +43,15 @@ def a_store(**overrides) -> dict:
 
 def the_store_there(application, **overrides) -> dict:
     store = application.stores.get()
-    values = {"public_id": store.public_id, "name": store.name, "address_line1": store.address_line1,
-              "address_city": store.address_city, "address_postal_code": store.address_postal_code,
-              f"count_{S700}": "1", f"count_{WISEPOS}": "0"}  # fmt: skip
+    values = {
+        "public_id": store.public_id,
+        "name": store.name,
+        "address_line1": store.address_line1,
+        "address_city": store.address_city,
+        "address_postal_code": store.address_postal_code,
+        f"count_{S700}": "1",
+        f"count_{WISEPOS}": "0",
+    }
     return a_store(**{**values, **overrides})
 
 
@@ -129,8 +135,9 @@ def test_each_store_error_appears_next_to_its_field_and_nothing_typed_is_lost(cl
 
 def test_a_count_the_service_refuses_is_shown_on_that_store(client, merchant):
     application = own_application(merchant)
-    response = client.post(step_url(application, "stores"),
-                           store_data(the_store_there(application, **{f"count_{S700}": "500"})))  # fmt: skip
+    response = client.post(
+        step_url(application, "stores"), store_data(the_store_there(application, **{f"count_{S700}": "500"}))
+    )
     body = response.content.decode()
     assert response.status_code == 400
     store_part = body.split('id="store-0"', 1)[1]
@@ -140,8 +147,9 @@ def test_a_count_the_service_refuses_is_shown_on_that_store(client, merchant):
 
 def test_a_count_that_is_not_a_number_is_shown_on_its_reader(client, merchant):
     application = own_application(merchant)
-    response = client.post(step_url(application, "stores"),
-                           store_data(the_store_there(application, **{f"count_{WISEPOS}": "two"})))  # fmt: skip
+    response = client.post(
+        step_url(application, "stores"), store_data(the_store_there(application, **{f"count_{WISEPOS}": "two"}))
+    )
     body = response.content.decode()
     assert response.status_code == 400 and error_of(body, f"id_stores-0-count_{WISEPOS}")
     assert 'value="two"' in body
@@ -150,14 +158,26 @@ def test_a_count_that_is_not_a_number_is_shown_on_its_reader(client, merchant):
 def test_a_terminals_error_lands_on_the_count_of_its_reader():
     """The service names a terminal by position (``stores[0].terminals[1].device_type``); the page shows it
     on the count of that terminal's reader."""
-    formset = StoreFormSet(data={"stores-TOTAL_FORMS": "1", "stores-INITIAL_FORMS": "0",
-                                 "stores-0-name": "A", f"stores-0-count_{S700}": "1",
-                                 f"stores-0-count_{WISEPOS}": "1"}, prefix="stores")  # fmt: skip
+    formset = StoreFormSet(
+        data={
+            "stores-TOTAL_FORMS": "1",
+            "stores-INITIAL_FORMS": "0",
+            "stores-0-name": "A",
+            f"stores-0-count_{S700}": "1",
+            f"stores-0-count_{WISEPOS}": "1",
+        },
+        prefix="stores",
+    )
     assert formset.is_valid()
     items = terminal_items(None, {S700: 1, WISEPOS: 1})
     renames = {f"stores[0].terminals[{i}].device_type": count_field(t["device_type"]) for i, t in enumerate(items)}
-    error = ValidationFailed("x", fields={"stores[0].terminals[1].device_type": ["Not a reader we offer."],
-                                          "stores[0].address_postal_code": ["Enter a valid ZIP code."]})  # fmt: skip
+    error = ValidationFailed(
+        "x",
+        fields={
+            "stores[0].terminals[1].device_type": ["Not a reader we offer."],
+            "stores[0].address_postal_code": ["Enter a valid ZIP code."],
+        },
+    )
     assert form_errors(error, sections={"stores": formset}, renames=renames) == []
     form = formset.forms[0]
     second, first = count_field(items[1]["device_type"]), count_field(items[0]["device_type"])
