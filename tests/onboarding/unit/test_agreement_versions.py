@@ -61,8 +61,9 @@ def test_an_unknown_version_or_language_has_no_text():
         agreements.agreement_text(CURRENT_AGREEMENT_VERSION, "fr")
 
 
-@pytest.mark.parametrize(("page", "agreement"), [("en-us", "en"), ("zh-hans", "zh-Hans"), ("zh-cn", "zh-Hans"),
-                                                 ("fr", "en"), (None, "en")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("page", "agreement"), [("en-us", "en"), ("zh-hans", "zh-Hans"), ("zh-cn", "zh-Hans"), ("fr", "en"), (None, "en")]
+)
 def test_the_agreement_is_shown_in_the_pages_language_where_it_exists(page, agreement):
     assert agreements.agreement_language_for(page) == agreement
 
@@ -77,9 +78,13 @@ def test_rendering_escapes_whatever_the_text_holds():
 def test_signing_records_the_version_and_the_language_shown():
     application = draft_application()
     agreement = application_sign_agreement(
-        application=application, actor=Actor.for_user(application.applicant), signer_name="Wen Zhao",
-        signer_title="Managing member", language="zh-Hans", version=CURRENT_AGREEMENT_VERSION,
-    )  # fmt: skip
+        application=application,
+        actor=Actor.for_user(application.applicant),
+        signer_name="Wen Zhao",
+        signer_title="Managing member",
+        language="zh-Hans",
+        version=CURRENT_AGREEMENT_VERSION,
+    )
     assert (agreement.version, agreement.language) == (CURRENT_AGREEMENT_VERSION, "zh-Hans")
 
 
@@ -88,8 +93,13 @@ def test_a_version_other_than_the_current_one_is_not_signed():
     application = draft_application()
     before = application.agreement.signed_at
     with pytest.raises(ValidationFailed) as caught:
-        application_sign_agreement(application=application, actor=Actor.for_user(application.applicant),
-                                   signer_name="Wen Zhao", signer_title="Owner", version="2025-01")  # fmt: skip
+        application_sign_agreement(
+            application=application,
+            actor=Actor.for_user(application.applicant),
+            signer_name="Wen Zhao",
+            signer_title="Owner",
+            version="2025-01",
+        )
     assert "updated since you opened it" in caught.value.fields["version"][0]
     application.refresh_from_db()
     assert application.agreement.signed_at == before and application.agreement.version == CURRENT_AGREEMENT_VERSION

@@ -21,8 +21,9 @@ PDF = pdf_bytes(pages=2)
 def uploaded(application=None):
     application = application or draft_application(documents=False)
     actor = Actor.for_user(application.applicant)
-    return document_upload(application=application, actor=actor, kind="bank_letter", content=PDF,
-                           original_name="letter.pdf")  # fmt: skip
+    return document_upload(
+        application=application, actor=actor, kind="bank_letter", content=PDF, original_name="letter.pdf"
+    )
 
 
 def file_path(document) -> Path:
