@@ -205,7 +205,7 @@ class AnswerForm(forms.Form):
     )
 
 
-def page_context(request, application: Application, *, answer_form: AnswerForm | None = None) -> dict:
+def page_context(application: Application, *, answer_form: AnswerForm | None = None) -> dict:
     editable = application.state in AppState.EDITABLE
     open_request = None
     if application.state == AppState.INFO_REQUESTED:
@@ -226,7 +226,7 @@ def page_context(request, application: Application, *, answer_form: AnswerForm |
 @require_GET
 def application_detail(request, public_id: str):
     application = _own_application(request, public_id)
-    return render(request, "onboarding/application_detail.html", page_context(request, application))
+    return render(request, "onboarding/application_detail.html", page_context(application))
 
 
 @require_GET
@@ -302,7 +302,7 @@ def answer_information_request(request, public_id: str):
 
 
 def _answer_again(request, application: Application, form: AnswerForm):
-    context = page_context(request, application, answer_form=form)
+    context = page_context(application, answer_form=form)
     return render(request, "onboarding/application_detail.html", context, status=400)
 
 
