@@ -1,9 +1,10 @@
-"""The merchant's pages. The multi-step forms come with the merchant web issue; these show status."""
+"""The merchant's home page: their applications. Each application's status page and its steps live in
+onboarding.web."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from onboarding.selectors import applications_for_user, shared_timeline
+from onboarding.selectors import applications_for_user
 
 
 @login_required
@@ -12,18 +13,3 @@ def merchant_home(request):
     # Staff who sign in here are pointed to the admin, where their work is.
     context = {"applications": applications, "show_admin_link": request.user.is_staff}
     return render(request, "onboarding/home.html", context)
-
-
-@login_required
-def application_detail(request, public_id: str):
-    application = get_object_or_404(applications_for_user(user=request.user), public_id=public_id)
-    context = {
-        "application": application,
-        "parties": application.parties.all(),
-        "stores": application.stores.prefetch_related("terminals"),
-        "wallets": application.wallet_requests.all(),
-        "bank_account": getattr(application, "bank_account", None),
-        "timeline": shared_timeline(application=application),
-        "open_request": application.info_requests.filter(answered_at__isnull=True).first(),
-    }
-    return render(request, "onboarding/application_detail.html", context)

@@ -4,11 +4,16 @@ The signer's name, title and language pass the input rules of ``onboarding.input
 control characters, no longer than their columns) and the IP address is one valid address or none: bad
 input is a field error and writes nothing. The user agent is recorded, not typed: characters that
 cannot be stored are replaced and it is cut to its column.
+
+The version signed is the one the signer was shown: it must be the current version, with a text in the
+language shown (``onboarding/agreements/``). A page left open while the text was replaced signs nothing:
+the signer is asked to read the new version.
 """
 
 from django.db import transaction
 from django.utils import timezone
 
+from onboarding.agreements import agreement_exists
 from onboarding.errors import InvalidTransition
 from onboarding.input import FieldErrors, clean_ip_address, clean_recorded_text, clean_text, text_limit
 from onboarding.models import Agreement, Application
@@ -30,9 +35,13 @@ def application_sign_agreement(
     language: str = "en",
     ip_address: str | None = None,
     user_agent: str = "",
+    version: str = CURRENT_AGREEMENT_VERSION,
 ) -> Agreement:
     ensure_can_act_for(application, actor)
     errors = FieldErrors()
+    version = errors.clean("version", clean_text, version, max_length=text_limit(Agreement, "version"))
+    if "version" not in errors and version != CURRENT_AGREEMENT_VERSION:
+        errors.add("version", "The agreement has been updated since you opened it: read the new version and sign it.")
     signer_name = errors.clean(
         "signer_name", clean_text, signer_name, max_length=text_limit(Agreement, "signer_name"), required=True
     )
@@ -42,6 +51,8 @@ def application_sign_agreement(
     language = errors.clean("language", clean_text, language, max_length=text_limit(Agreement, "language"))
     if "language" not in errors and language not in AGREEMENT_LANGUAGES:
         errors.add("language", f"Choose one of: {', '.join(AGREEMENT_LANGUAGES)}.")
+    elif "language" not in errors and "version" not in errors and not agreement_exists(version, language):
+        errors.add("language", "The agreement is not available in this language.")
     ip_address = errors.clean("ip_address", clean_ip_address, ip_address)
     user_agent = errors.clean(
         "user_agent", clean_recorded_text, user_agent, max_length=text_limit(Agreement, "user_agent")
@@ -54,7 +65,7 @@ def application_sign_agreement(
         Agreement.objects.filter(application=locked).delete()
         agreement = Agreement.objects.create(
             application=locked,
-            version=CURRENT_AGREEMENT_VERSION,
+            version=version,
             language=language,
             signer_name=signer_name,
             signer_title=signer_title,

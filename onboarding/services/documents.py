@@ -244,3 +244,53 @@ def document_decide(*, document: Document, actor: Actor, status: str, reason: st
             )
     document.refresh_from_db()
     return document
+
+
+REMOVABLE_STATUSES = frozenset({Document.Status.PENDING, Document.Status.REJECTED, Document.Status.REVISION_REQUESTED})
+
+
+def document_remove(*, document: Document, actor: Actor) -> None:
+    """Take a document off an application while the merchant may still edit it; an accepted one stays.
+
+    The row, its event and the file go together. The file is removed last inside the transaction, after
+    every statement the database could refuse has run, and its encrypted content is kept in memory until
+    the commit: a refusal or a failed commit leaves the row and the file as they were (the file is put
+    back), and a committed removal leaves neither. Like the upload, this is its own transaction."""
+    application = document.application
+    ensure_can_act_for(application, actor)
+    storage = Document._meta.get_field("file").storage
+    removed: dict[str, bytes] = {}
+    try:
+        with transaction.atomic(durable=True):
+            locked_application = Application.objects.select_for_update().get(pk=application.pk)
+            if locked_application.state not in UPLOAD_STATES:
+                raise InvalidTransition("Documents can be removed only while the application can be changed.")
+            locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+            if locked is None or locked.application_id != locked_application.pk:
+                raise InvalidTransition("This document has already been removed.")
+            if locked.status not in REMOVABLE_STATUSES:
+                raise InvalidTransition("An accepted document stays with the application.")
+            name = locked.file.name
+            event_record(
+                actor=actor,
+                subject=locked,
+                application=locked_application,
+                action="document_removed",
+                details={"kind": locked.kind, "status": locked.status, "sha256": locked.sha256},
+            )
+            Document.objects.filter(pk=locked.pk).delete()
+            if name and storage.exists(name):
+                removed[name] = storage.read_token(name)
+                storage.delete(name)
+    except BaseException:
+        _restore_files(storage, removed)
+        raise
+
+
+def _restore_files(storage, removed: dict[str, bytes]) -> None:
+    for name, token in removed.items():
+        try:
+            if not storage.exists(name):
+                storage.save_token(name, token)
+        except Exception:
+            logger.exception("could not put back the file %s of a removal that did not commit", name)

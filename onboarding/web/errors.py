@@ -5,6 +5,11 @@ The services answer ``ValidationFailed.fields`` keyed like ``business.legal_name
 form of a formset) holds each section, and how its form fields are named where they differ from the
 service's (dollars on the form, cents in the service). Keys that no form field holds become the form's
 non-field errors, so no message is ever lost, and the summary at the top of the step lists them all.
+
+A rename may name a whole key (``stores[0].terminals[1].device_type``) where the form field holding it
+depends on the item (a store's count of one kind of reader). A service that takes one form's fields
+directly (``signer_name``, ``file``) answers bare keys: they go on the ``fallback`` form's field of that
+name.
 """
 
 import re
@@ -51,7 +56,7 @@ def form_errors(
     """Put every message of ``error`` on the field that caused it; returns the messages no form holds.
 
     ``sections`` maps a section name (``business``, ``parties``) to its form or formset; ``renames`` maps a
-    service field name to the form's (``monthly_volume_cents`` → ``monthly_volume``)."""
+    service field name (or a whole key) to the form's (``monthly_volume_cents`` → ``monthly_volume``)."""
     renames = renames or {}
     stray: list[str] = []
     for key, messages in error.fields.items():
@@ -59,10 +64,10 @@ def form_errors(
         holder = sections.get(section)
         if holder is None:
             target = fallback
-            name = None
+            name = renames.get(key, key)
         else:
             formset_or_form, target = _target(holder, index)
-            name = renames.get(rest, rest) or None
+            name = renames.get(key) or renames.get(rest, rest) or None
             if target is None:  # a whole collection's message ("parties": one control person)
                 if isinstance(formset_or_form, forms.BaseFormSet):
                     formset_or_form._non_form_errors = formset_or_form.error_class(

@@ -1,15 +1,19 @@
-"""The merchant's application pages: a new application, each step, and the eligibility panel."""
+"""The merchant's application pages: a new application, each step, the status page's refreshing part, the
+documents, submitting, answering a request and withdrawing (the status page itself: onboarding/urls.py)."""
 
 from django.http import Http404
 from django.urls import path
 
-from onboarding.web import bank, business, owners, start
+from onboarding.web import bank, business, documents, owners, review, start, status, stores
 
 STEP_VIEWS = {
     "start": start.StartStep.as_view(),
     "business": business.BusinessStep.as_view(),
     "owners": owners.OwnersStep.as_view(),
     "bank": bank.bank_step,
+    "stores": stores.StoresStep.as_view(),
+    "documents": documents.DocumentsStep.as_view(),
+    "review": review.ReviewStep.as_view(),
 }
 
 
@@ -23,5 +27,18 @@ def step(request, public_id: str, slug: str):
 urlpatterns = [
     path("applications/new/", start.StartStep.as_view(), name="application-new"),
     path("applications/eligibility/", start.eligibility_panel, name="eligibility-panel"),
+    path(
+        "applications/<str:public_id>/status/",
+        status.application_status_fragment,
+        name="application-status-fragment",
+    ),
+    path("applications/<str:public_id>/submit/", review.SubmitView.as_view(), name="application-submit"),
+    path("applications/<str:public_id>/answer/", status.answer_information_request, name="application-answer"),
+    path("applications/<str:public_id>/withdraw/", status.application_withdraw_confirm, name="application-withdraw"),
+    path(
+        "applications/<str:public_id>/documents/<str:document_id>/",
+        documents.document_file,
+        name="application-document",
+    ),
     path("applications/<str:public_id>/<slug:slug>/", step, name="application-step"),
 ]
