@@ -18,12 +18,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from onboarding.errors import DomainError, InvalidTransition, ValidationFailed
 from onboarding.models import Application, DocumentKind, WalletRequest
@@ -234,19 +234,15 @@ def application_status_fragment(request, public_id: str):
     """The changing parts alone, for htmx to swap in. A change of layout (the shown state is not the one the
     page was drawn for) asks htmx to reload the whole page instead."""
     if not request.user.is_authenticated:
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(status=204)
-            response["HX-Redirect"] = (
+        if request.htmx:
+            return HttpResponseClientRedirect(
                 resolve_url(settings.LOGIN_URL) + "?next=" + reverse("application-detail", args=[public_id])
             )
-            return response
         return redirect_to_login(request.get_full_path())
     application = _own_application(request, public_id)
     drawn_for = request.GET.get("shown")
     if drawn_for and drawn_for != shown_state(application):
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
+        return HttpResponseClientRefresh()
     return render(request, "onboarding/_status_live.html", live_context(application))
 
 
