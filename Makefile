@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench --ignore=docs --ignore=tests
 
-.PHONY: run test lint format bench install migrate demo messages clean
+.PHONY: run test lint format bench install migrate demo messages screenshots clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ format: install
 # Collect the strings marked for translation into the catalogues; translate the new ones, then `make install`.
 messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans $(I18N_IGNORE) --add-location file --no-wrap --verbosity 0
+
+# Retake the README's screenshots of the merchant's journey (needs Debian's chromium, PostgreSQL and a broker).
+screenshots: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PORTAL_SCREENSHOTS=1 $(BIN)/python -m pytest tests/onboarding/e2e/test_merchant_journey.py tests/onboarding/e2e/test_merchant_pages.py -k "en"
 
 bench: install
 	$(BIN)/python bench/screening.py

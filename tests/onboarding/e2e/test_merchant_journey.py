@@ -5,6 +5,7 @@ submit, and see the status page change once the worker has screened the applicat
 information and the merchant answers on the status page. Once in English (taking the screenshots the
 README shows) and once in Chinese."""
 
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -42,7 +43,8 @@ def in_db_thread(function, *args, **kwargs):
 
 
 def shot(page, name: str, language: str) -> None:
-    if language == "en":
+    """The README's screenshots, kept when ``make screenshots`` runs the journey (PORTAL_SCREENSHOTS=1)."""
+    if language == "en" and os.environ.get("PORTAL_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
