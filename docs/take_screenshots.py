@@ -1,4 +1,5 @@
-"""Take the README's screenshots of a running portal (``make run``) in headless Chromium.
+"""Take the README's screenshots of the officers' admin on a running portal (``make run``) in headless
+Chromium. The merchant's pages come from the browser tests (``make screenshots``).
 
 Usage: .venv/bin/python docs/take_screenshots.py [base_url]   (needs Debian's chromium package)
 """
@@ -24,15 +25,6 @@ def sign_in(page, email: str, login_path: str = "/accounts/login/") -> None:
 
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-    merchant = browser.new_page(viewport={"width": 1280, "height": 800})
-    merchant.goto(BASE + "/accounts/login/")
-    merchant.screenshot(path=OUT / "login.png")
-    sign_in(merchant, "merchant@example.com")
-    merchant.screenshot(path=OUT / "merchant-home.png")
-    merchant.click("a.card.application")
-    merchant.wait_for_selector("h2:has-text('Business')")
-    merchant.screenshot(path=OUT / "application-detail.png", full_page=True)
-
     officer = browser.new_page(viewport={"width": 1280, "height": 800})
     sign_in(officer, "officer@example.com", "/admin/login/")
     officer.goto(BASE + "/admin/onboarding/event/")
