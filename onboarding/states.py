@@ -1,5 +1,7 @@
 """The state tables of applications and merchants (terminals: payments.states)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from onboarding.statemachine import StateMachine
 
 
@@ -19,19 +21,19 @@ class AppState:
     BOARDING_FAILED = "boarding_failed"
 
     CHOICES = [
-        (DRAFT, "Draft"),
-        (SUBMITTED, "Submitted"),
-        (SCREENING, "Screening"),
-        (IN_REVIEW, "In review"),
-        (INFO_REQUESTED, "Information requested"),
-        (AWAITING_SECOND_APPROVAL, "Awaiting second approval"),
-        (APPROVED, "Approved"),
-        (DECLINED, "Declined"),
-        (WITHDRAWN, "Withdrawn"),
-        (EXPIRED, "Expired"),
-        (BOARDING, "Boarding"),
-        (BOARDED, "Boarded"),
-        (BOARDING_FAILED, "Boarding failed"),
+        (DRAFT, _("Draft")),
+        (SUBMITTED, _("Submitted")),
+        (SCREENING, _("Screening")),
+        (IN_REVIEW, _("In review")),
+        (INFO_REQUESTED, _("Information requested")),
+        (AWAITING_SECOND_APPROVAL, _("Awaiting second approval")),
+        (APPROVED, _("Approved")),
+        (DECLINED, _("Declined")),
+        (WITHDRAWN, _("Withdrawn")),
+        (EXPIRED, _("Expired")),
+        (BOARDING, _("Boarding")),
+        (BOARDED, _("Boarded")),
+        (BOARDING_FAILED, _("Boarding failed")),
     ]
 
     # The merchant (or partner) may change the application's data only in these states.

@@ -1,6 +1,7 @@
 """Terminals: the payment devices a merchant wants at each store, and their activation."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from onboarding.history import track
 from onboarding.ids import PublicIdField
@@ -9,8 +10,8 @@ from payments.states import TerminalState
 
 class DeviceType(models.TextChoices):
     # Stripe Terminal readers that show a WeChat Pay QR code (Alipay is not a Terminal method on Stripe).
-    WISEPOS_E = "bbpos_wisepos_e", "BBPOS WisePOS E"
-    S700 = "stripe_s700", "Stripe Reader S700"
+    WISEPOS_E = "bbpos_wisepos_e", _("BBPOS WisePOS E")
+    S700 = "stripe_s700", _("Stripe Reader S700")
 
 
 @track()

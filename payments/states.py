@@ -1,5 +1,7 @@
 """The terminal request's state table."""
 
+from django.utils.translation import gettext_lazy as _
+
 from onboarding.statemachine import StateMachine
 
 
@@ -11,12 +13,12 @@ class TerminalState:
     FAILED = "failed"
     DEACTIVATED = "deactivated"
     CHOICES = [
-        (REQUESTED, "Requested"),
-        (AWAITING_DEVICE, "Awaiting device"),
-        (ACTIVATING, "Activating"),
-        (ACTIVE, "Active"),
-        (FAILED, "Failed"),
-        (DEACTIVATED, "Deactivated"),
+        (REQUESTED, _("Requested")),
+        (AWAITING_DEVICE, _("Awaiting device")),
+        (ACTIVATING, _("Activating")),
+        (ACTIVE, _("Active")),
+        (FAILED, _("Failed")),
+        (DEACTIVATED, _("Deactivated")),
     ]
 
 

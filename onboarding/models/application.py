@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from onboarding.fields import EncryptedCharField
 from onboarding.history import track
@@ -12,18 +13,18 @@ from onboarding.states import AppState
 
 
 class EntityType(models.TextChoices):
-    SOLE_PROPRIETORSHIP = "sole_proprietorship", "Sole proprietorship"
-    SINGLE_MEMBER_LLC = "single_member_llc", "Single-member LLC"
-    MULTI_MEMBER_LLC = "multi_member_llc", "Multi-member LLC"
-    CORPORATION = "corporation", "Corporation"
-    PARTNERSHIP = "partnership", "Partnership"
-    NONPROFIT = "nonprofit", "Non-profit organisation"
+    SOLE_PROPRIETORSHIP = "sole_proprietorship", _("Sole proprietorship")
+    SINGLE_MEMBER_LLC = "single_member_llc", _("Single-member LLC")
+    MULTI_MEMBER_LLC = "multi_member_llc", _("Multi-member LLC")
+    CORPORATION = "corporation", _("Corporation")
+    PARTNERSHIP = "partnership", _("Partnership")
+    NONPROFIT = "nonprofit", _("Non-profit organisation")
 
 
 class TaxIdType(models.TextChoices):
-    EIN = "ein", "EIN"
-    SSN = "ssn", "SSN"
-    ITIN = "itin", "ITIN"
+    EIN = "ein", _("EIN")
+    SSN = "ssn", _("SSN")
+    ITIN = "itin", _("ITIN")
 
 
 @track(exclude=["tax_id"])

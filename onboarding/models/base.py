@@ -1,6 +1,7 @@
 """Pieces shared by the onboarding models."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 US_STATES = [
     ("AL", "Alabama"),
@@ -96,8 +97,8 @@ class Timestamped(models.Model):
 
 
 class Wallet(models.TextChoices):
-    ALIPAY = "alipay", "Alipay"
-    WECHAT_PAY = "wechat_pay", "WeChat Pay"
+    ALIPAY = "alipay", _("Alipay")
+    WECHAT_PAY = "wechat_pay", _("WeChat Pay")
 
 
 class Acquirer(models.TextChoices):
@@ -105,5 +106,5 @@ class Acquirer(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "Web"
-    API = "api", "Partner API"
+    WEB = "web", _("Web")
+    API = "api", _("Partner API")

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from onboarding.history import track
 from onboarding.ids import PublicIdField
@@ -11,19 +12,19 @@ from onboarding.models.parties import Party
 
 
 class DocumentKind(models.TextChoices):
-    ARTICLES_OF_INCORPORATION = "articles_of_incorporation", "Articles of incorporation"
-    ARTICLES_OF_ORGANIZATION = "articles_of_organization", "Articles of organization"
-    PARTNERSHIP_AGREEMENT = "partnership_agreement", "Partnership agreement"
-    EIN_LETTER = "ein_letter", "IRS EIN confirmation letter (CP 575 or 147C)"
-    BUSINESS_LICENSE = "business_license", "Business licence"
-    VOIDED_CHECK = "voided_check", "Voided cheque"
-    BANK_LETTER = "bank_letter", "Bank letter"
-    BANK_STATEMENT = "bank_statement", "Bank statement"
-    PASSPORT = "passport", "Passport"
-    DRIVERS_LICENSE = "drivers_license", "Driver's licence"
-    STATE_ID = "state_id", "State ID card"
-    PROOF_OF_ADDRESS = "proof_of_address", "Proof of address"
-    OTHER = "other", "Other"
+    ARTICLES_OF_INCORPORATION = "articles_of_incorporation", _("Articles of incorporation")
+    ARTICLES_OF_ORGANIZATION = "articles_of_organization", _("Articles of organization")
+    PARTNERSHIP_AGREEMENT = "partnership_agreement", _("Partnership agreement")
+    EIN_LETTER = "ein_letter", _("IRS EIN confirmation letter (CP 575 or 147C)")
+    BUSINESS_LICENSE = "business_license", _("Business licence")
+    VOIDED_CHECK = "voided_check", _("Voided cheque")
+    BANK_LETTER = "bank_letter", _("Bank letter")
+    BANK_STATEMENT = "bank_statement", _("Bank statement")
+    PASSPORT = "passport", _("Passport")
+    DRIVERS_LICENSE = "drivers_license", _("Driver's licence")
+    STATE_ID = "state_id", _("State ID card")
+    PROOF_OF_ADDRESS = "proof_of_address", _("Proof of address")
+    OTHER = "other", _("Other")
 
 
 IDENTITY_DOCUMENT_KINDS = frozenset({DocumentKind.PASSPORT, DocumentKind.DRIVERS_LICENSE, DocumentKind.STATE_ID})
@@ -38,10 +39,10 @@ def document_path(instance: "Document", filename: str) -> str:
 @track()
 class Document(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending review"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
-        REVISION_REQUESTED = "revision_requested", "Revision requested"
+        PENDING = "pending", _("Pending review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
 
     public_id = PublicIdField(prefix="doc")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")

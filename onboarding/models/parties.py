@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from onboarding.fields import EncryptedCharField, EncryptedDateField
 from onboarding.history import track
@@ -20,12 +21,12 @@ class Party(PostalAddress):
     """
 
     class Kind(models.TextChoices):
-        INDIVIDUAL = "individual", "Individual"
-        COMPANY = "company", "Company"
+        INDIVIDUAL = "individual", _("Individual")
+        COMPANY = "company", _("Company")
 
     class IdNumberType(models.TextChoices):
-        SSN = "ssn", "SSN"
-        ITIN = "itin", "ITIN"
+        SSN = "ssn", _("SSN")
+        ITIN = "itin", _("ITIN")
 
     public_id = PublicIdField(prefix="pty")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
@@ -80,8 +81,8 @@ class Party(PostalAddress):
 @track(exclude=["account_number"])
 class BankAccount(models.Model):
     class AccountType(models.TextChoices):
-        CHECKING = "checking", "Checking"
-        SAVINGS = "savings", "Savings"
+        CHECKING = "checking", _("Checking")
+        SAVINGS = "savings", _("Savings")
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="bank_account")
     holder_name = models.CharField(max_length=200, blank=True)
@@ -116,14 +117,14 @@ class WalletRequest(models.Model):
     """A wallet the merchant asks for, with the eligibility outcome for its category, state and channel."""
 
     class Channel(models.TextChoices):
-        IN_STORE = "in_store", "In store (terminal)"
-        ONLINE = "online", "Online / QR"
+        IN_STORE = "in_store", _("In store (terminal)")
+        ONLINE = "online", _("Online / QR")
 
     class Eligibility(models.TextChoices):
-        PENDING = "pending", "Not yet assessed"
-        ELIGIBLE = "eligible", "Eligible"
-        REVIEW = "review", "Needs review"
-        INELIGIBLE = "ineligible", "Not eligible"
+        PENDING = "pending", _("Not yet assessed")
+        ELIGIBLE = "eligible", _("Eligible")
+        REVIEW = "review", _("Needs review")
+        INELIGIBLE = "ineligible", _("Not eligible")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="wallet_requests")
     wallet = models.CharField(max_length=12, choices=Wallet.choices)

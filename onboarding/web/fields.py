@@ -8,10 +8,11 @@ field error is shown (validation lives in the services only).
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.crypto import MASK
-from onboarding.kyc.mcc import all_mccs
+from onboarding.kyc.mcc import all_mccs, mcc_label_for
 
 
 class DollarsField(forms.CharField):
@@ -58,7 +59,7 @@ class MccField(forms.CharField):
 
     def prepare_value(self, value):
         if value and value in all_mccs():
-            return f"{value} — {all_mccs()[value]}"
+            return f"{value} — {mcc_label_for(value, get_language())}"
         return value
 
 

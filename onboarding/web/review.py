@@ -48,6 +48,7 @@ DOCUMENT_PATH_WORDS = {
 WHOLE_PATH_WORDS = {
     "agreement": _("Your signature on the merchant agreement"),
     "wallets": _("How customers will pay you"),
+    # xgettext:no-python-format (a percentage, not a placeholder: the text is never %-formatted)
     "parties": _("The owners of 25% or more and the control person"),
     "stores": _("The store where customers will pay in person"),
     "bank_account": _("The settlement account"),

@@ -7,6 +7,7 @@ kindly and with the reason, before being asked for anything else."""
 from django import forms
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -116,7 +117,7 @@ class StartStep(StepView):
             chosen = [f"{w.wallet}:{w.channel}" for w in application.wallet_requests.all()]
         else:
             mcc_code, state, chosen = "", "", []
-        return {"mcc_options": mcc.all_mccs().items(), **_panel_context(mcc_code, state, chosen),
+        return {"mcc_options": mcc.mcc_choices_for(get_language()), **_panel_context(mcc_code, state, chosen),
                 "blocked": self.request.GET.get("blocked") == "1"}  # fmt: skip
 
 
