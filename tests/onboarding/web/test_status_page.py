@@ -271,3 +271,9 @@ def test_anonymous_users_are_sent_to_log_in(client):
     polled = client.get(fragment_url(application), HTTP_HX_REQUEST="true")
     assert "/accounts/login/" in polled["HX-Redirect"]  # htmx follows it to the sign-in page
     assert Application.objects.get(pk=application.pk).state == "draft"
+
+
+def test_the_home_page_names_the_state_as_the_status_page_does(client, merchant):
+    screening = own_application(merchant, state="screening")
+    home = main_of(client.get(reverse("merchant-home")).content.decode())
+    assert screening.display_name in home and "In review" in home and "Screening" not in home
