@@ -18,6 +18,7 @@
 The signal receivers here are connected by ``OnboardingConfig.ready``.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 from functools import wraps
@@ -46,6 +47,8 @@ from django.views.i18n import set_language as django_set_language
 from onboarding import crypto
 from onboarding.errors import PermissionDenied
 from onboarding.models import UserPreference
+
+logger = logging.getLogger(__name__)
 
 SITE_NAME = "WalletBoard"
 # What allauth records for a sign-in or a reauthentication that a person did just now.
@@ -192,9 +195,23 @@ class AccountAdapter(DefaultAccountAdapter):
             super().populate_username(request, user)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every account email is owed work of its user (none is lost to a failing mail server or a
+        crash), sent at once; one to an address with no account behind it is just sent."""
+        from onboarding.notifications import account_email_deliver, account_email_owe
+
         request = allauth_context.request
         domain = get_current_site(request).domain if request is not None else SITE_NAME
-        super().send_mail(template_prefix, email, {**context, "current_site": PortalSite(SITE_NAME, domain)})
+        context = {**context, "current_site": PortalSite(SITE_NAME, domain)}
+        message = self.render_mail(template_prefix, email, context)
+        user = context.get("user") or get_user_model().objects.filter(email__iexact=email).first()
+        if user is None or user.pk is None:
+            message.send()
+            return
+        work = account_email_owe(user=user, template_prefix=template_prefix, message=message)
+        try:
+            account_email_deliver(work=work)
+        except Exception as exc:  # the mail server failed: the row stays owed, the sweeper retries it
+            logger.warning("account email %s owed for later: %s", work.public_id, type(exc).__name__)
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -15,11 +15,12 @@ class OnboardingConfig(AppConfig):
             kyc_checks,  # noqa: F401  (addresses, documents, velocity, names, wallets)
         )
         from onboarding.kyc.pipeline import KYC_PIPELINE
-        from onboarding.notifications import register_emails
+        from onboarding.notifications import register_account_emails, register_emails
         from onboarding.services.applications import application_checks_exhausted
         from onboarding.states import AppState
 
         register_emails()
+        register_account_emails()
         work.register_owed_work(KYC_PIPELINE, "onboarding.tasks.process_application", application_checks_exhausted)
         work.register_state_work(AppState.SUBMITTED, KYC_PIPELINE)
         work.register_state_work(AppState.SCREENING, KYC_PIPELINE)

@@ -7,6 +7,10 @@ say what a merchant may know, in the neutral words of the status page: no person
 values, never a reason for a decline. An information request's due date counts from when its email was
 sent. Sending is at least once: a worker that dies between sending and recording may send it again.
 Applications from partners get no email: their partner is told through its own channel.
+
+The account emails of django-allauth (verify the address, reset the password) are owed work too: the
+request records the rendered email and sends it at once (the person is waiting for it); when sending
+fails or the process dies, the sweeper hands it to a worker, and the link never travels through the broker.
 """
 
 from datetime import timedelta
@@ -82,4 +86,44 @@ def merchant_email_send(*, application: Application, email: str) -> bool:
                 email_sent_at=sent_at, due_at=sent_at + timedelta(days=settings.INFO_REQUEST_EXPIRY_DAYS)
             )
         owed_work_done(subject=application, kind=email_kind(email))
+    return True
+
+
+# --------------------------------------------------------------------------- account emails (allauth)
+
+ACCOUNT_EMAIL = "account_email"
+ACCOUNT_TASK = "onboarding.tasks.send_account_email"
+
+
+def register_account_emails() -> None:
+    # Private: a verification or password-reset link stays in the database, never in a broker message.
+    register_owed_work(ACCOUNT_EMAIL, ACCOUNT_TASK, private=True)
+
+
+def account_email_owe(*, user, template_prefix: str, message: EmailMultiAlternatives):
+    """Keep a rendered account email (verify the address, reset the password) as owed work of its user."""
+    html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+    payload = {"to": list(message.to), "from": message.from_email, "subject": message.subject,
+               "body": message.body, "html": html}  # fmt: skip
+    kind = f"{ACCOUNT_EMAIL}:{template_prefix.rsplit('/', 1)[-1]}"
+    with transaction.atomic():
+        return owed_work_record(subject=user, kind=kind, payload=payload, publish=False)
+
+
+def account_email_deliver(*, work) -> bool:
+    """Send an owed account email and forget its content (the link in it is a credential)."""
+    from onboarding.models import OwedWork
+
+    payload = work.payload or {}
+    if not payload.get("to"):
+        return False
+    message = EmailMultiAlternatives(subject=payload["subject"], body=payload["body"],
+                                     from_email=payload["from"], to=payload["to"])  # fmt: skip
+    if payload.get("html"):
+        message.attach_alternative(payload["html"], "text/html")
+    message.send()
+    with transaction.atomic():
+        OwedWork.objects.filter(pk=work.pk, status=OwedWork.Status.PENDING).update(
+            status=OwedWork.Status.DONE, finished_at=timezone.now(), payload={}
+        )
     return True

@@ -41,6 +41,18 @@ def send_merchant_email(public_id: str, email: str) -> bool:
         return merchant_email_send(application=application, email=email)
 
 
+@shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def send_account_email(user_id: str, kind: str) -> bool:
+    """An account email (verification, password reset) whose sending in the request failed."""
+    from onboarding.models import OwedWork
+    from onboarding.notifications import account_email_deliver
+
+    with work.failures_recorded(subject_type="auth.user", subject_id=user_id, kind=kind):
+        owed = OwedWork.objects.filter(subject_type="auth.user", subject_id=user_id, kind=kind,
+                                       status=OwedWork.Status.PENDING).first()  # fmt: skip
+        return account_email_deliver(work=owed) if owed is not None else False
+
+
 @shared_task(**RELIABLE)
 def sweep_pending_work() -> int:
     """Beat: publish owed work that is due (crash after commit, broker down, a failing task)."""

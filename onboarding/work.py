@@ -40,6 +40,13 @@ class WorkKind:
     on_exhausted: Callable | None
     max_attempts: int | None
     deadline: timedelta | None
+    #: the payload stays in the database: the task gets the kind and reads the row (an email with a link
+    #: that signs someone in must not travel through the broker)
+    private: bool = False
+
+    def message(self, work) -> tuple[list, dict]:
+        """The task's arguments for a row: the subject's id, and the payload or (private) the kind."""
+        return [work.subject_id], ({"kind": work.kind} if self.private else dict(work.payload))
 
 
 _KINDS: dict[str, WorkKind] = {}
@@ -54,11 +61,12 @@ def register_owed_work(
     *,
     max_attempts: int | None = None,
     deadline: timedelta | None = None,
+    private: bool = False,
 ) -> None:
     """Declare a kind of work: the task that does it (called with the subject's public id and the row's
     payload), what happens when it cannot be done, and its bound: a number of attempts (default
     ``OWED_WORK_MAX_ATTEMPTS``) or, for work that waits on someone else, a deadline."""
-    _KINDS[kind] = WorkKind(kind, task, on_exhausted, max_attempts, deadline)
+    _KINDS[kind] = WorkKind(kind, task, on_exhausted, max_attempts, deadline, private)
 
 
 def _bounds(spec: WorkKind, now: datetime) -> dict:
@@ -77,17 +85,25 @@ def registered_kinds() -> dict[str, WorkKind]:
     return dict(_KINDS)
 
 
+def kind_of(kind: str) -> WorkKind | None:
+    """A kind's registration; ``family:detail`` kinds (``account_email:password_reset_key``) share their
+    family's, so that one subject may owe several of them at once."""
+    return _KINDS.get(kind) or _KINDS.get(kind.split(":", 1)[0])
+
+
 def state_work_kind(state: str) -> str | None:
     return _STATE_KINDS.get(state)
 
 
 def subject_key(subject: models.Model) -> tuple[str, str]:
-    return subject._meta.label_lower, subject.public_id
+    """The subject's model label and public id (its primary key, for a model without one: a user)."""
+    return subject._meta.label_lower, getattr(subject, "public_id", None) or str(subject.pk)
 
 
 def subject_of(work) -> models.Model | None:
     model = apps.get_model(work.subject_type)
-    return model.objects.filter(public_id=work.subject_id).first()
+    key = "public_id" if any(f.name == "public_id" for f in model._meta.fields) else "pk"
+    return model.objects.filter(**{key: work.subject_id}).first()
 
 
 # --------------------------------------------------------------------------- recording and finishing
@@ -108,7 +124,9 @@ def owed_work_record(
     due time still lets the sweeper take over if that worker dies."""
     from onboarding.models.work import OwedWork
 
-    spec = _KINDS[kind]
+    spec = kind_of(kind)
+    if spec is None:
+        raise KeyError(f"no owed work of kind {kind!r} is registered")
     subject_type, subject_id = subject_key(subject)
     now = timezone.now()
     due_at = due_at or now + timedelta(seconds=settings.PENDING_WORK_GRACE_SECONDS)
@@ -139,7 +157,7 @@ def owed_work_record(
             work.payload = {**work.payload, **(payload or {})}
             work.save(update_fields=["due_at", "payload"])
     if publish:
-        task, args, kwargs = spec.task, [subject_id], dict(work.payload)
+        task, (args, kwargs) = spec.task, spec.message(work)
         transaction.on_commit(lambda: publish_task(task, args, kwargs, from_request=True))
     return work
 
@@ -275,7 +293,7 @@ def _give_up(work, now: datetime) -> bool:
         details={"kind": work.kind, "subject": work.subject_id, "why": why, "last_error": work.last_error},
     )
     logger.error("owed work %s (%s for %s) needs attention: %s", work.public_id, work.kind, work.subject_id, why)
-    spec = _KINDS.get(work.kind)
+    spec = kind_of(work.kind)
     if spec and spec.on_exhausted and subject is not None:
         try:
             spec.on_exhausted(subject, work)
@@ -292,7 +310,7 @@ def sweep_owed_work(*, now: datetime | None = None, limit: int = 200) -> int:
     published = 0
     due = OwedWork.objects.filter(status=OwedWork.Status.PENDING, due_at__lte=now).order_by("due_at")[:limit]
     for work in due:
-        spec = _KINDS.get(work.kind)
+        spec = kind_of(work.kind)
         if spec is None:
             logger.warning("owed work %s has an unregistered kind %s", work.public_id, work.kind)
             continue
@@ -302,7 +320,7 @@ def sweep_owed_work(*, now: datetime | None = None, limit: int = 200) -> int:
         claimed = OwedWork.objects.filter(pk=work.pk, status=OwedWork.Status.PENDING, attempts=work.attempts).update(
             due_at=now + timedelta(seconds=backoff_seconds(work.attempts)), attempts=work.attempts + 1
         )
-        if claimed and publish_task(spec.task, [work.subject_id], dict(work.payload)):
+        if claimed and publish_task(spec.task, *spec.message(work)):
             published += 1
     if published:
         logger.info("sweeper published %d owed tasks", published)
@@ -321,7 +339,7 @@ def owed_work_retry(*, work, actor) -> None:
             subject_type=work.subject_type, subject_id=work.subject_id, kind=work.kind, status=OwedWork.Status.PENDING
         ).exists():
             raise InvalidTransition("The same work is already pending for this subject.")
-        spec, now = _KINDS.get(work.kind), timezone.now()
+        spec, now = kind_of(work.kind), timezone.now()
         if spec is None:
             raise InvalidTransition(f"No worker does work of kind {work.kind!r} any more.")
         changed = OwedWork.objects.filter(pk=work.pk, status=OwedWork.Status.NEEDS_ATTENTION).update(
