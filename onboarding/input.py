@@ -10,7 +10,9 @@ Guarantees, for every service that uses these cleaners (drafts, agreements, subm
 - Text is never longer than its column: the limit is the model field's ``max_length`` (text columns
   without one are capped at ``TEXT_MAX_LENGTH``), so a long value is a field error, never a DataError.
 - Numbers are of the kind the column holds and within its range; dates are ``YYYY-MM-DD``.
-- Messages are plain English and never repeat the value (it may be personal data).
+- Messages are in the language active when they are raised (the request's: English or Simplified
+  Chinese), always as plain ``str`` (never a lazy translation, so they can go into JSON), and never repeat
+  the value (it may be personal data).
 
 Each cleaner takes one value and returns it cleaned, or raises ``FieldError`` (a ``ValidationFailed``,
 so even a bare call gives the caller a domain error, not a crash). ``FieldErrors`` collects them under
@@ -37,6 +39,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection, models
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from onboarding import validation
 from onboarding.errors import ValidationFailed
@@ -46,7 +51,7 @@ IDENTIFIER_MAX_LENGTH = 64  # an SSN, EIN, routing or account number as typed, w
 NUMBER_TEXT_MAX_LENGTH = 20
 COUNTRY_CODES_MAX = 10
 KEY_SHOWN_MAX = 60
-REQUIRED = "This field is required."
+REQUIRED = gettext_noop("This field is required.")  # translated where raised
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 MULTILINE_ALLOWED = frozenset("\n\t")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -66,9 +71,10 @@ PUBLIC_ID = "public_id"  # an item's id, cleaned by the collection's service to 
 
 
 class FieldError(ValidationFailed):
-    """One value failed an input rule; ``message`` says why, for people."""
+    """One value failed an input rule; ``message`` says why, for people, in the active language."""
 
     def __init__(self, message: str, *, field: str = ""):
+        message = str(message)  # a lazy translation is resolved now: messages end up in JSON bodies
         super().__init__(message, fields={field: [message]} if field else None)
 
 
@@ -89,7 +95,7 @@ class FieldErrors(dict):
         self.refused: set[str] = set()
 
     def add(self, key: str, messages: list[str] | str) -> None:
-        messages = [messages] if isinstance(messages, str) else list(messages)
+        messages = [str(messages)] if isinstance(messages, (str, Promise)) else [str(m) for m in messages]
         if messages and key not in self.refused:
             self.setdefault(key, []).extend(messages)
 
@@ -107,24 +113,24 @@ class FieldErrors(dict):
 
     def raise_if_any(self) -> None:
         if self:
-            raise ValidationFailed("Please correct the errors below.", fields=dict(self))
+            raise ValidationFailed(_("Please correct the errors below."), fields=dict(self))
 
 
 def described(value: Any) -> str:
-    """What a value is, in the words of a message ("not a number")."""
+    """What a value is, in the words of a message ("not a number"), in the active language."""
     if value is None:
-        return "an empty value"
+        return pgettext("a kind of value", "an empty value")
     if isinstance(value, bool):
-        return "true or false"
+        return pgettext("a kind of value", "true or false")
     if isinstance(value, (int, float, Decimal)):
-        return "a number"
+        return pgettext("a kind of value", "a number")
     if isinstance(value, str):
-        return "text"
+        return pgettext("a kind of value", "text")
     if isinstance(value, (list, tuple)):
-        return "a list"
+        return pgettext("a kind of value", "a list")
     if isinstance(value, dict):
-        return "an object"
-    return "a value of another kind"
+        return pgettext("a kind of value", "an object")
+    return pgettext("a kind of value", "a value of another kind")
 
 
 def key_text(key: Any) -> str:
@@ -141,21 +147,24 @@ def text_limit(model: type[models.Model], name: str) -> int:
 
 def _character_problem(text: str, *, multiline: bool) -> str | None:
     for position, char in enumerate(text, start=1):
-        code = f"U+{ord(char):04X}"
+        where = {"code": f"U+{ord(char):04X}", "position": position}
         if char == "\x00":
-            return f"This field contains a NUL character ({code}) at position {position}; remove it."
+            return _("This field contains a NUL character (%(code)s) at position %(position)s; remove it.") % where
         category = unicodedata.category(char)
         if category == "Cs":
             return (
-                f"This field contains an invalid character (a lone surrogate, {code}) at position {position}; "
-                "retype the text."
+                _(
+                    "This field contains an invalid character (a lone surrogate, %(code)s) at position "
+                    "%(position)s; retype the text."
+                )
+                % where
             )
         if multiline and char in MULTILINE_ALLOWED:
             continue
         if char in LINE_BREAKS and not multiline:
-            return "This field must be a single line; remove the line break."
+            return _("This field must be a single line; remove the line break.")
         if category == "Cc":
-            return f"This field contains a control character ({code}) at position {position}; remove it."
+            return _("This field contains a control character (%(code)s) at position %(position)s; remove it.") % where
     return None
 
 
@@ -164,7 +173,7 @@ def clean_text(value: Any, *, max_length: int | None, multiline: bool = False, r
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise FieldError(f"Enter text, not {described(value)}.")
+        raise FieldError(_("Enter text, not %(kind)s.") % {"kind": described(value)})
     text = str(value)
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -173,9 +182,12 @@ def clean_text(value: Any, *, max_length: int | None, multiline: bool = False, r
     if problem:
         raise FieldError(problem)
     if required and not text:
-        raise FieldError(REQUIRED)
+        raise FieldError(_(REQUIRED))
     if max_length is not None and len(text) > max_length:
-        raise FieldError(f"This field must be {max_length} characters or fewer (it has {len(text)}).")
+        raise FieldError(
+            _("This field must be %(limit)s characters or fewer (it has %(length)s).")
+            % {"limit": max_length, "length": len(text)}
+        )
     return text
 
 
@@ -185,7 +197,7 @@ def clean_optional_text(
     """As clean_text, but None (and blank) stay None: for nullable columns."""
     if value is None:
         if required:
-            raise FieldError(REQUIRED)
+            raise FieldError(_(REQUIRED))
         return None
     return clean_text(value, max_length=max_length, multiline=multiline, required=required) or None
 
@@ -196,7 +208,7 @@ def clean_recorded_text(value: Any, *, max_length: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise FieldError(f"Enter text, not {described(value)}.")
+        raise FieldError(_("Enter text, not %(kind)s.") % {"kind": described(value)})
     cleaned = "".join(
         "\ufffd" if unicodedata.category(char) in ("Cc", "Cs") and char != "\t" else char for char in str(value)
     )
@@ -211,13 +223,14 @@ def clean_ip_address(value: Any) -> str | None:
     if text is None:
         return None
     if "," in text or " " in text:
-        raise FieldError("Give a single IP address, not a list.")
+        raise FieldError(_("Give a single IP address, not a list."))
     if "%" in text:
-        raise FieldError("Give the IP address without a zone (the part after %).")
+        # xgettext:no-python-format (the percent sign of an IPv6 zone, not a placeholder)
+        raise FieldError(_("Give the IP address without a zone (the part after %)."))
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        raise FieldError("Enter a valid IPv4 or IPv6 address.")
+        raise FieldError(_("Enter a valid IPv4 or IPv6 address."))
     mapped = getattr(address, "ipv4_mapped", None)
     return str(mapped or address)
 
@@ -233,13 +246,13 @@ def clean_cents(value: Any, *, maximum: int | None = None) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise FieldError(f"Enter a whole number of cents, not {described(value)}.")
+        raise FieldError(_("Enter a whole number of cents, not %(kind)s.") % {"kind": described(value)})
     if not isinstance(value, int):
-        raise FieldError("Enter a whole number of cents, for example 2400 for $24.00, without a decimal point.")
+        raise FieldError(_("Enter a whole number of cents, for example 2400 for $24.00, without a decimal point."))
     if value < 0:
-        raise FieldError("Enter a whole, non-negative number of cents.")
+        raise FieldError(_("Enter a whole, non-negative number of cents."))
     if maximum is not None and value > maximum:
-        raise FieldError("This amount is too large.")
+        raise FieldError(_("This amount is too large."))
     return value
 
 
@@ -248,7 +261,7 @@ def clean_bool(value: Any) -> bool:
     if value is None:
         return False
     if not isinstance(value, bool):
-        raise FieldError(f"Enter true or false, not {described(value)}.")
+        raise FieldError(_("Enter true or false, not %(kind)s.") % {"kind": described(value)})
     return value
 
 
@@ -256,11 +269,11 @@ def clean_percent(value: Any, *, decimal_places: int = 2) -> Decimal:
     """A percentage from 0 to 100 with at most ``decimal_places`` places; None and blank are 0."""
     if value is None or value == "":
         return Decimal(0)
-    number_message = "Enter a number, for example 25 or 12.5."
+    number_message = _("Enter a number, for example 25 or 12.5.")
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
-        raise FieldError(f"{number_message[:-1]}, not {described(value)}.")
+        raise FieldError(_("Enter a number, for example 25 or 12.5, not %(kind)s.") % {"kind": described(value)})
     if isinstance(value, int) and not 0 <= value <= 100:
-        raise FieldError("Give a percentage between 0 and 100.")
+        raise FieldError(_("Give a percentage between 0 and 100."))
     if isinstance(value, float) and not math.isfinite(value):
         raise FieldError(number_message)
     if isinstance(value, str):
@@ -275,11 +288,11 @@ def clean_percent(value: Any, *, decimal_places: int = 2) -> Decimal:
     if not number.is_finite():
         raise FieldError(number_message)
     if not Decimal(0) <= number <= Decimal(100):
-        raise FieldError("Give a percentage between 0 and 100.")
+        raise FieldError(_("Give a percentage between 0 and 100."))
     step = Decimal(1).scaleb(-decimal_places)
     rounded = number.quantize(step)
     if rounded != number:
-        raise FieldError(f"Give at most {decimal_places} decimal places.")
+        raise FieldError(_("Give at most %(places)s decimal places.") % {"places": decimal_places})
     return rounded.copy_abs() if rounded == 0 else rounded
 
 
@@ -290,14 +303,14 @@ def clean_iso_date(value: Any) -> date | None:
     if type(value) is date:
         return value
     if not isinstance(value, str):
-        raise FieldError(f"Enter a date as YYYY-MM-DD, not {described(value)}.")
+        raise FieldError(_("Enter a date as YYYY-MM-DD, not %(kind)s.") % {"kind": described(value)})
     text = value.strip()
     if not ISO_DATE_RE.match(text):
-        raise FieldError("Enter a valid date (YYYY-MM-DD).")
+        raise FieldError(_("Enter a valid date (YYYY-MM-DD)."))
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise FieldError("Enter a valid date (YYYY-MM-DD).")
+        raise FieldError(_("Enter a valid date (YYYY-MM-DD)."))
 
 
 def clean_country_codes(value: Any) -> list[str]:
@@ -305,13 +318,18 @@ def clean_country_codes(value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        raise FieldError(f"Give a list of two-letter ISO country codes, not {described(value)}.")
+        raise FieldError(_("Give a list of two-letter ISO country codes, not %(kind)s.") % {"kind": described(value)})
     if len(value) > COUNTRY_CODES_MAX:
-        raise FieldError(f"List at most {COUNTRY_CODES_MAX} countries (there are {len(value)}).")
+        raise FieldError(
+            _("List at most %(limit)s countries (there are %(count)s).")
+            % {"limit": COUNTRY_CODES_MAX, "count": len(value)}
+        )
     codes = []
     for position, code in enumerate(value, start=1):
         if not isinstance(code, str) or validation.country_errors(code.strip()):
-            raise FieldError(f"Entry {position} is not a two-letter ISO country code (for example US).")
+            raise FieldError(
+                _("Entry %(position)s is not a two-letter ISO country code (for example US).") % {"position": position}
+            )
         codes.append(code.strip())
     return codes
 
@@ -319,7 +337,9 @@ def clean_country_codes(value: Any) -> list[str]:
 def clean_section(value: Any) -> dict:
     """A section of named fields (business, bank_account)."""
     if not isinstance(value, dict):
-        raise FieldError(f"Give this section as an object of named fields, not {described(value)}.")
+        raise FieldError(
+            _("Give this section as an object of named fields, not %(kind)s.") % {"kind": described(value)}
+        )
     return value
 
 
@@ -329,15 +349,17 @@ def clean_items(value: Any, *, max_items: int) -> list:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        raise FieldError(f"Give a list of items, not {described(value)}.")
+        raise FieldError(_("Give a list of items, not %(kind)s.") % {"kind": described(value)})
     if len(value) > max_items:
-        raise FieldError(f"List at most {max_items} items (there are {len(value)}).")
+        raise FieldError(
+            _("List at most %(limit)s items (there are %(count)s).") % {"limit": max_items, "count": len(value)}
+        )
     return list(value)
 
 
 def clean_item(value: Any) -> dict:
     if not isinstance(value, dict):
-        raise FieldError(f"Give each item as an object of named fields, not {described(value)}.")
+        raise FieldError(_("Give each item as an object of named fields, not %(kind)s.") % {"kind": described(value)})
     return value
 
 

@@ -16,6 +16,10 @@ checks in ``REQUIREMENT_CHECKS``. Sanctions screening, duplicates, velocity, nam
 fraud and sanctions signals: they never produce a requirement, so nothing here can tip anyone off
 (``EXCLUDED_CHECKS``; a test holds both lists against the check registry, so a new check stays out until
 someone decides).
+
+Reasons and suggested fixes are plain ``str`` in the active language (the merchant's on their pages, the
+partner's in the API); a wallet's eligibility reason too, where it is the table's current word for it
+(what the check stored on the request stays English, for the officers).
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onboarding.kyc.eligibility import request_eligibility
 from onboarding.kyc.kyc_checks import required_documents
-from onboarding.models import Application, CheckResult, Document, DocumentKind, Outcome
+from onboarding.models import Application, CheckResult, Document, DocumentKind, Outcome, WalletRequest
 from onboarding.states import AppState
 from onboarding.submission import completeness_errors
 
@@ -125,16 +130,29 @@ DOCUMENT_PATHS = {
     DocumentKind.VOIDED_CHECK: BANK_DOCUMENT,
     DocumentKind.BANK_LETTER: BANK_DOCUMENT,
 }
+# Lazy: defined at import, read in the language of each request (and made plain str by _address_words).
 ADDRESS_WORDS = {
-    "street_missing": (_("The street address is missing."), _("Enter the street and number.")),
-    "state_invalid": (_("The state is not a US state."), _("Choose the state from the list.")),
-    "zip_invalid": (_("The ZIP code is not valid."), _("Enter five digits, or five plus four.")),
-    "zip_unknown": (_("This ZIP code does not exist."), _("Check the ZIP code.")),
-    "zip_not_in_state": (_("The ZIP code is in another state."), _("Check the ZIP code and the state.")),
-    "city_missing": (_("The city is missing."), _("Enter the city.")),
-    "po_box": (_("A PO box is not a store or business location."), _("Give the street address where you trade.")),
-    "street_unreadable": (_("We could not read the street address."), _("Enter the house number and street.")),
-    "outside_us": (_("The address must be in the United States."), _("Give the US address of the business.")),
+    "street_missing": (gettext_lazy("The street address is missing."), gettext_lazy("Enter the street and number.")),
+    "state_invalid": (gettext_lazy("The state is not a US state."), gettext_lazy("Choose the state from the list.")),
+    "zip_invalid": (gettext_lazy("The ZIP code is not valid."), gettext_lazy("Enter five digits, or five plus four.")),
+    "zip_unknown": (gettext_lazy("This ZIP code does not exist."), gettext_lazy("Check the ZIP code.")),
+    "zip_not_in_state": (
+        gettext_lazy("The ZIP code is in another state."),
+        gettext_lazy("Check the ZIP code and the state."),
+    ),
+    "city_missing": (gettext_lazy("The city is missing."), gettext_lazy("Enter the city.")),
+    "po_box": (
+        gettext_lazy("A PO box is not a store or business location."),
+        gettext_lazy("Give the street address where you trade."),
+    ),
+    "street_unreadable": (
+        gettext_lazy("We could not read the street address."),
+        gettext_lazy("Enter the house number and street."),
+    ),
+    "outside_us": (
+        gettext_lazy("The address must be in the United States."),
+        gettext_lazy("Give the US address of the business."),
+    ),
 }
 
 
@@ -232,19 +250,33 @@ def _check(result: CheckResult, reqs: Requirements, parties: dict, stores: dict)
                        f"{prefix}.{problem.get('field', 'address_line1')}", reason, fix)  # fmt: skip
 
 
+def _stored_reason(application: Application, request) -> str:
+    """The reason the check stored on ``request`` (English), in the active language when the table in force
+    gives that very reason; else as stored (a later table may say otherwise, and the stored one decided)."""
+    reason = request.eligibility_reason
+    if not (reason and application.mcc):
+        return reason
+    live = request_eligibility(application, request)
+    limit = WalletRequest._meta.get_field("eligibility_reason").max_length
+    return live.reason_in() if (live.outcome, live.reason[:limit]) == (request.eligibility, reason) else reason
+
+
 def _wallets(application: Application, overall: Requirements) -> list[WalletRequirements]:
     wallets = []
     in_store_paths = [p for p in overall.currently_due if p == "stores" or p.startswith("stores[")]
     editable = application.state in EDITABLE
     for index, request in enumerate(application.wallet_requests.all()):
-        status, reason = request.eligibility, request.eligibility_reason
         if editable and application.mcc:
             # Before submission, straight from the eligibility table: the merchant learns it before the effort.
             live = request_eligibility(application, request)
-            status, reason = live.outcome, live.reason
+            status, reason = live.outcome, live.reason_in()
+        else:
+            status, reason = request.eligibility, None
         reqs = WalletRequirements(wallet=request.wallet, channel=request.channel, status=status)
         path = f"wallets[{index}]"
         if status == request.Eligibility.INELIGIBLE:
+            if reason is None:
+                reason = _stored_reason(application, request)
             reason = reason or _("This wallet cannot be offered for this business.")
             fix = _("Choose another wallet or channel, or change the business category if it is wrong.")
             reqs.error("wallet_unavailable", path, reason, fix)

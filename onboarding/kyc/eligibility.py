@@ -10,14 +10,24 @@ highest version is in force. Every matching row applies and the worst outcome wi
 The pipeline's check is re-run whenever its inputs change (``check_inputs``): the rule version, the
 acquirer, and the wallet request rows it records its outcomes on, so a request row that was replaced
 (and is pending again) is always assessed, even when the wallets asked for read the same.
+
+Reasons are English (``Eligibility.reasons``, ``.reason``): what the check stores in its details and on
+``WalletRequest.eligibility_reason``, for the officers. The same reasons in the site's other languages
+(``reasons_in``, ``reason_in``: the active language by default) are for what a merchant reads; their
+words come from the data file (``reason_zh_hans`` beside each rule's ``reason``, found by the English
+text, and ``composed_reasons``) and are not part of a version, so a translation changes no outcome. A
+reason without a translation reads in English.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import get_language
 
 from onboarding.kyc import mcc as mcc_data
 from onboarding.models import EligibilityRule, EligibilityRuleSet
@@ -25,18 +35,47 @@ from onboarding.models import EligibilityRule, EligibilityRuleSet
 DATA_FILE = Path(__file__).parent / "data" / "eligibility_rules.json"
 SEVERITY = {"eligible": 0, "review": 1, "ineligible": 2}
 ROW_FIELDS = ("wallet", "channel", "acquirer", "mccs", "mcc_match", "states", "outcome", "reason", "source")
+STORED_LANGUAGE = "en"
+SEPARATORS = {"zh-hans": "；"}
+
+
+def _language_key(language: str | None) -> str:
+    return (language or STORED_LANGUAGE).replace("_", "-").lower()
+
+
+def local_languages() -> tuple[str, ...]:
+    """The site's languages other than the one reasons are stored in."""
+    return tuple(_language_key(code) for code, _name in settings.LANGUAGES if _language_key(code) != STORED_LANGUAGE)
 
 
 @dataclass(frozen=True)
 class Eligibility:
     outcome: str  # eligible | review | ineligible
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # English: what is stored, for the officers
     sources: list[str] = field(default_factory=list)
     rule_version: int = 0
+    #: ``reasons`` in each of the other languages, in the same order (English where a text has no translation)
+    translated: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:
         return "; ".join(self.reasons)
+
+    def reasons_in(self, language: str | None = None) -> list[str]:
+        """The reasons in ``language`` (a Django language code; the active language when None)."""
+        key = _language_key(language or get_language())
+        return list(self.translated.get(key, self.reasons))
+
+    def reason_in(self, language: str | None = None) -> str:
+        key = _language_key(language or get_language())
+        return SEPARATORS.get(key, "; ").join(self.reasons_in(key))
+
+
+def _eligibility(outcome: str, words: list[dict[str, str]], sources: list[str], rule_version: int) -> Eligibility:
+    """An Eligibility from its reasons, each as {language: text} with the English text under "en"."""
+    reasons = [w[STORED_LANGUAGE] for w in words]
+    translated = {lang: [w.get(lang, w[STORED_LANGUAGE]) for w in words] for lang in local_languages()}
+    return Eligibility(outcome, reasons, sources, rule_version, translated)
 
 
 def load_data(path: Path | None = None) -> dict:
@@ -44,7 +83,8 @@ def load_data(path: Path | None = None) -> dict:
 
 
 def rows_from_data(data: dict) -> list[dict]:
-    """The data file's rules with MCC groups expanded to codes and sources written out."""
+    """The data file's rules with MCC groups expanded to codes and sources written out (what a version
+    holds: the translations of the reasons are not part of it)."""
     sources, groups = data["sources"], data["mcc_groups"]
     rows = []
     for rule in data["rules"]:
@@ -102,6 +142,55 @@ def _rules(rule_set: EligibilityRuleSet) -> list[EligibilityRule]:
     return _ROWS_CACHE[rule_set.pk]
 
 
+def _entry_words(entry: dict) -> dict[str, str]:
+    """{language: text} of a data entry: ``reason`` in English, ``reason_<language>`` in the others."""
+    words = {STORED_LANGUAGE: entry["reason"]}
+    for language in local_languages():
+        text = entry.get("reason_" + language.replace("-", "_"))
+        if isinstance(text, str) and text.strip():
+            words[language] = text
+    return words
+
+
+@lru_cache(maxsize=4)
+def _reason_words(path: Path, modified: int) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """(each rule's reason in every language it has, by its English text; the composed sentences), read
+    from the data file as it was last modified."""
+    data = load_data(path)
+    rules = {rule["reason"]: _entry_words(rule) for rule in data["rules"]}
+    composed = {name: _entry_words(entry) for name, entry in data["composed_reasons"].items()}
+    return rules, composed
+
+
+def _words() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    return _reason_words(DATA_FILE, DATA_FILE.stat().st_mtime_ns)
+
+
+def _composed(name: str, parts: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The sentence ``name`` in every language, its parts ({placeholder: {language: text}}) filled in. A
+    language that lacks the sentence or any part has the whole sentence in English."""
+    sentences = _words()[1][name]
+    english = sentences[STORED_LANGUAGE].format_map({k: v[STORED_LANGUAGE] for k, v in parts.items()})
+    words = {STORED_LANGUAGE: english}
+    for language in local_languages():
+        if language in sentences and all(language in v for v in parts.values()):
+            words[language] = sentences[language].format_map({k: v[language] for k, v in parts.items()})
+    return words
+
+
+def _category(mcc: str) -> dict[str, str]:
+    """The category as reasons name it ("5812 Eating places and restaurants"), in every language."""
+    words = {STORED_LANGUAGE: f"{mcc} {mcc_data.mcc_name(mcc)}"}
+    for language in local_languages():
+        words[language] = f"{mcc} {mcc_data.mcc_name_for(mcc, language)}"
+    return words
+
+
+def _rule_reason(rule: EligibilityRule) -> dict[str, str]:
+    # Found by its English text: a version's rows hold only the English (older versions' too).
+    return _words()[0].get(rule.reason) or {STORED_LANGUAGE: rule.reason}
+
+
 def _matches(rule: EligibilityRule, *, mcc: str, state: str, wallet: str, channel: str, acquirer: str) -> bool:
     if rule.wallet and rule.wallet != wallet:
         return False
@@ -121,31 +210,40 @@ def wallet_eligibility(
 ) -> Eligibility:
     """The outcome for one wallet request, with the reasons and sources of every rule that applied."""
     rule_set = rule_set or rule_set_current()
-    label = f"{mcc} {mcc_data.mcc_name(mcc)}"
     if not mcc_data.is_known(mcc):
-        return Eligibility("review", [f"{mcc or 'No MCC'} is not an assigned merchant category code"], [],
-                           rule_set.version)  # fmt: skip
+        code = {language: mcc for language in (STORED_LANGUAGE, *local_languages())}
+        words = _composed("unknown_mcc", {"mcc": code}) if mcc else _composed("no_mcc", {})
+        return _eligibility("review", [words], [], rule_set.version)
+    category = _category(mcc)
     matched = [
         rule
         for rule in _rules(rule_set)
         if _matches(rule, mcc=mcc, state=state, wallet=wallet, channel=channel, acquirer=acquirer)
     ]
     if not matched:
-        return Eligibility("eligible", [f"No rule restricts {label}"], [], rule_set.version)
+        return _eligibility("eligible", [_composed("no_rule", {"category": category})], [], rule_set.version)
     matched.sort(key=lambda rule: -SEVERITY[rule.outcome])
     outcome = matched[0].outcome
-    reasons = [f"{rule.reason} ({label})" for rule in matched if rule.outcome == outcome]
+    reasons = [
+        _composed("rule", {"reason": _rule_reason(rule), "category": category})
+        for rule in matched
+        if rule.outcome == outcome
+    ]
     sources = list(dict.fromkeys(rule.source for rule in matched if rule.outcome == outcome))
-    return Eligibility(outcome, reasons, sources, rule_set.version)
+    return _eligibility(outcome, reasons, sources, rule_set.version)
 
 
 def worst(results: list[Eligibility]) -> Eligibility:
     """Several states for one request (business and stores): the worst outcome, reasons merged."""
     top = max(results, key=lambda e: SEVERITY[e.outcome])
     same = [e for e in results if e.outcome == top.outcome]
-    reasons = list(dict.fromkeys(r for e in same for r in e.reasons))
+    merged: dict[str, dict[str, str]] = {}
+    for result in same:
+        for index, reason in enumerate(result.reasons):
+            words = {lang: texts[index] for lang, texts in result.translated.items()}
+            merged.setdefault(reason, {STORED_LANGUAGE: reason, **words})
     sources = list(dict.fromkeys(s for e in same for s in e.sources))
-    return Eligibility(top.outcome, reasons, sources, top.rule_version)
+    return _eligibility(top.outcome, list(merged.values()), sources, top.rule_version)
 
 
 def check_inputs(application) -> dict:

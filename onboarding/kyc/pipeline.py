@@ -9,6 +9,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 from onboarding.errors import InvalidTransition
@@ -52,7 +53,10 @@ def check_result_record(
 
 
 def run_checks(application: Application) -> dict[str, CheckResult]:
-    """Run every registered check whose inputs changed; returns the current result of each check."""
+    """Run every registered check whose inputs changed; returns the current result of each check.
+
+    The checks run in English whatever language the calling thread has active: the messages they share
+    with the services (validation, completeness) are stored in their details, which officers read."""
     current = {r.check_name: r for r in CheckResult.objects.filter(application=application, is_current=True)}
     for check in registered_checks():
         inputs = check_inputs(check, application)
@@ -60,7 +64,8 @@ def run_checks(application: Application) -> dict[str, CheckResult]:
         existing = current.get(check.name)
         if existing is not None and existing.fingerprint == digest:
             continue
-        outcome = check.run(application)
+        with translation.override("en"):
+            outcome = check.run(application)
         current[check.name] = check_result_record(
             application=application, check=check, outcome=outcome, fingerprint=digest
         )

@@ -7,11 +7,12 @@ cannot be stored are replaced and it is cut to its column.
 
 The version signed is the one the signer was shown: it must be the current version, with a text in the
 language shown (``onboarding/agreements/``). A page left open while the text was replaced signs nothing:
-the signer is asked to read the new version.
+the signer is asked to read the new version. Messages are in the signer's active language.
 """
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onboarding.agreements import agreement_exists
 from onboarding.errors import InvalidTransition
@@ -41,7 +42,9 @@ def application_sign_agreement(
     errors = FieldErrors()
     version = errors.clean("version", clean_text, version, max_length=text_limit(Agreement, "version"))
     if "version" not in errors and version != CURRENT_AGREEMENT_VERSION:
-        errors.add("version", "The agreement has been updated since you opened it: read the new version and sign it.")
+        errors.add(
+            "version", _("The agreement has been updated since you opened it: read the new version and sign it.")
+        )
     signer_name = errors.clean(
         "signer_name", clean_text, signer_name, max_length=text_limit(Agreement, "signer_name"), required=True
     )
@@ -50,9 +53,9 @@ def application_sign_agreement(
     )
     language = errors.clean("language", clean_text, language, max_length=text_limit(Agreement, "language"))
     if "language" not in errors and language not in AGREEMENT_LANGUAGES:
-        errors.add("language", f"Choose one of: {', '.join(AGREEMENT_LANGUAGES)}.")
+        errors.add("language", _("Choose one of: %(languages)s.") % {"languages": ", ".join(AGREEMENT_LANGUAGES)})
     elif "language" not in errors and "version" not in errors and not agreement_exists(version, language):
-        errors.add("language", "The agreement is not available in this language.")
+        errors.add("language", _("The agreement is not available in this language."))
     ip_address = errors.clean("ip_address", clean_ip_address, ip_address)
     user_agent = errors.clean(
         "user_agent", clean_recorded_text, user_agent, max_length=text_limit(Agreement, "user_agent")
@@ -61,7 +64,7 @@ def application_sign_agreement(
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != AppState.DRAFT:
-            raise InvalidTransition("The agreement is signed before the application is submitted.")
+            raise InvalidTransition(_("The agreement is signed before the application is submitted."))
         Agreement.objects.filter(application=locked).delete()
         agreement = Agreement.objects.create(
             application=locked,

@@ -3,6 +3,10 @@
 Each service checks who may act, applies one move of the state machine (onboarding.states) and writes
 its events in the same transaction. What the merchant and partner read is the shared event's neutral
 reason code; reasons, notes and check details go to internal events.
+
+What a merchant or partner reads when refused (submitting, withdrawing, answering) is in their active
+language; what only officers and the system meet (approving, declining, re-running, expiry) and every
+event's details stay English.
 """
 
 from datetime import timedelta
@@ -10,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onboarding.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from onboarding.input import FieldErrors, clean_ip_address, clean_text, text_limit
@@ -49,14 +54,16 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state != AppState.DRAFT:
-            raise InvalidTransition(f"Only a draft can be submitted (this one is {locked.get_state_display()}).")
+            raise InvalidTransition(
+                _("Only a draft can be submitted (this one is %(state)s).") % {"state": locked.get_state_display()}
+            )
         errors = completeness_errors(locked)
         if locked.merchant_id and locked.tax_id_index and locked.tax_id_index != locked.merchant.tax_id_index:
             errors.setdefault("business.tax_id", []).append(
-                "This application is for an existing merchant: its tax id must be that merchant's."
+                _("This application is for an existing merchant: its tax id must be that merchant's.")
             )
         if errors:
-            raise ValidationFailed("The application is not complete yet.", fields=errors)
+            raise ValidationFailed(_("The application is not complete yet."), fields=errors)
         if locked.merchant_id is None:
             locked.merchant = merchant_create_for(application=locked, actor=actor)
             locked.save(update_fields=["merchant", "updated_at"])
@@ -90,7 +97,7 @@ def application_withdraw(*, application: Application, actor: Actor, reason: str 
     ensure_can_act_for(application, actor)
     reason = _note_text("reason", reason)
     if application.state not in WITHDRAWABLE:
-        raise InvalidTransition("This application can no longer be withdrawn.")
+        raise InvalidTransition(_("This application can no longer be withdrawn."))
     with transaction.atomic():
         application_transition(
             application, target=AppState.WITHDRAWN, actor=actor, action="withdrawn", reason_code="withdrawn"

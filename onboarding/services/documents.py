@@ -9,6 +9,8 @@
   transaction (it refuses to run inside a caller's, whose later rollback nothing could follow), and on any
   failure until that transaction has committed (a database error, a refused state, a full disk, a worker
   stopped on its timeout) the file is removed again.
+- What the merchant reads (field errors, refusals) is in the caller's active language; an officer's
+  decision speaks English.
 """
 
 import hashlib
@@ -20,6 +22,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from PIL import Image
 from pypdf import PdfReader
 
@@ -52,11 +56,12 @@ DECISION_REASON_CODE = {
     Document.Status.REJECTED: "document_rejected",
     Document.Status.REVISION_REQUESTED: "document_revision_requested",
 }
-NOT_A_TYPE = "Upload a PDF, JPEG or PNG file."
-NOT_A_PDF = "The file is not a PDF that can be opened."
-ENCRYPTED_PDF = "Upload the PDF without its password: officers must be able to open it."
-NOT_AN_IMAGE = "The file is not a JPEG or PNG image that can be opened."
-TOO_MANY_PIXELS = "The image has too many pixels; upload a smaller scan."
+# Why content is refused, in English: translated where an upload's errors are answered (upload_errors).
+NOT_A_TYPE = gettext_noop("Upload a PDF, JPEG or PNG file.")
+NOT_A_PDF = gettext_noop("The file is not a PDF that can be opened.")
+ENCRYPTED_PDF = gettext_noop("Upload the PDF without its password: officers must be able to open it.")
+NOT_AN_IMAGE = gettext_noop("The file is not a JPEG or PNG image that can be opened.")
+TOO_MANY_PIXELS = gettext_noop("The image has too many pixels; upload a smaller scan.")
 
 
 def sniff_content_type(head: bytes) -> str | None:
@@ -64,7 +69,7 @@ def sniff_content_type(head: bytes) -> str | None:
 
 
 def content_problem(content: bytes, content_type: str) -> str | None:
-    """Why the content does not open as ``content_type`` (None when it does)."""
+    """Why the content does not open as ``content_type`` (None when it does), in English."""
     if content_type == "application/pdf":
         return _pdf_problem(content)
     return _image_problem(content, IMAGE_FORMATS[content_type])
@@ -108,36 +113,39 @@ def _image_problem(content: bytes, formats: tuple[str, ...]) -> str | None:
 
 def _name_problem(original_name) -> str | None:
     if not isinstance(original_name, str):
-        return "Give the file name as text."
+        return _("Give the file name as text.")
     if len(original_name) > NAME_MAX_LENGTH:
-        return f"The file name is longer than {NAME_MAX_LENGTH} characters."
+        return _("The file name is longer than %(limit)s characters.") % {"limit": NAME_MAX_LENGTH}
     if any(unicodedata.category(ch) == "Cc" or ch in BIDI_CONTROLS for ch in original_name):
-        return "The file name contains control characters."
+        return _("The file name contains control characters.")
     return None
 
 
 def upload_errors(*, application: Application, kind, content, original_name, party) -> dict[str, list[str]]:
+    """Every reason to refuse the upload, by field, in the active language."""
     errors: dict[str, list[str]] = {}
     if not isinstance(kind, str) or kind not in DocumentKind.values:
-        errors["kind"] = ["Choose a document kind from the list."]
+        errors["kind"] = [_("Choose a document kind from the list.")]
     elif kind in IDENTITY_DOCUMENT_KINDS and party is None:
-        errors["party"] = ["Say whose identity document this is."]
+        errors["party"] = [_("Say whose identity document this is.")]
     if party is not None and not isinstance(party, Party):
-        errors["party"] = ["Choose a person on the application."]
+        errors["party"] = [_("Choose a person on the application.")]
     elif party is not None and party.application_id != application.pk:
-        errors["party"] = ["This person is not on the application."]
+        errors["party"] = [_("This person is not on the application.")]
     if (problem := _name_problem(original_name)) is not None:
         errors["original_name"] = [problem]
     if not isinstance(content, bytes):
-        errors["file"] = ["Upload a file."]
+        errors["file"] = [_("Upload a file.")]
     elif not content:
-        errors["file"] = ["The file is empty."]
+        errors["file"] = [_("The file is empty.")]
     elif len(content) > settings.DOCUMENT_MAX_BYTES:
-        errors["file"] = [f"The file is larger than {settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} MB."]
+        errors["file"] = [
+            _("The file is larger than %(size)s MB.") % {"size": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
+        ]
     elif (content_type := sniff_content_type(content[:16])) is None:
-        errors["file"] = [NOT_A_TYPE]
+        errors["file"] = [_(NOT_A_TYPE)]
     elif (problem := content_problem(content, content_type)) is not None:
-        errors["file"] = [problem]
+        errors["file"] = [_(problem)]
     return errors
 
 
@@ -155,7 +163,7 @@ def document_upload(
         application=application, kind=kind, content=content, original_name=original_name, party=party
     )
     if errors:
-        raise ValidationFailed("The document could not be accepted.", fields=errors)
+        raise ValidationFailed(_("The document could not be accepted."), fields=errors)
     document = Document(
         application=application,
         kind=kind,
@@ -180,7 +188,7 @@ def document_upload(
             transaction.on_commit(mark_committed)
             locked = Application.objects.select_for_update().get(pk=application.pk)
             if locked.state not in UPLOAD_STATES:
-                raise InvalidTransition("Documents can be added while the application is a draft or when requested.")
+                raise InvalidTransition(_("Documents can be added while the application is a draft or when requested."))
             document.application = locked
             document.file.save(planned, ContentFile(content), save=False)
             document.save()
@@ -264,12 +272,12 @@ def document_remove(*, document: Document, actor: Actor) -> None:
         with transaction.atomic(durable=True):
             locked_application = Application.objects.select_for_update().get(pk=application.pk)
             if locked_application.state not in UPLOAD_STATES:
-                raise InvalidTransition("Documents can be removed only while the application can be changed.")
+                raise InvalidTransition(_("Documents can be removed only while the application can be changed."))
             locked = Document.objects.select_for_update().filter(pk=document.pk).first()
             if locked is None or locked.application_id != locked_application.pk:
-                raise InvalidTransition("This document has already been removed.")
+                raise InvalidTransition(_("This document has already been removed."))
             if locked.status not in REMOVABLE_STATUSES:
-                raise InvalidTransition("An accepted document stays with the application.")
+                raise InvalidTransition(_("An accepted document stays with the application."))
             name = locked.file.name
             event_record(
                 actor=actor,

@@ -7,7 +7,8 @@ characters): a wrong type in any section, item or field is a field error (``busi
 ``parties[1]``, ``stores[0].terminals[0].device_type``), never an exception, and never reaches a model.
 Collections (parties, stores and their terminals, wallets) are replaced as a whole; items that carry
 their ``public_id`` are updated in place, so their ids stay stable across edits. A wallet request sent
-again keeps its row, and with it the eligibility already assessed for it.
+again keeps its row, and with it the eligibility already assessed for it. Messages are in the caller's
+active language (``gettext``, built when raised).
 """
 
 from datetime import date
@@ -15,6 +16,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from onboarding import crypto, sections, validation
 from onboarding.errors import InvalidTransition, ValidationFailed
@@ -62,7 +64,7 @@ def _assign(instance: models.Model, data: dict, fields: dict[str, str], prefix: 
     for key, value in data.items():
         kind = fields.get(key) if isinstance(key, str) else None
         if kind is None:
-            errors.add(f"{prefix}{key_text(key)}", "Unknown field.")
+            errors.add(f"{prefix}{key_text(key)}", _("Unknown field."))
         elif kind not in (PUBLIC_ID, ITEMS):
             cleaned = errors.clean(f"{prefix}{key}", clean_field, value, model=type(instance), name=key, kind=kind)
             if cleaned is not INVALID:
@@ -88,7 +90,7 @@ def _check_address(instance, prefix: str, errors: FieldErrors, required_us: bool
         if instance.address_postal_code:
             errors.add(f"{prefix}address_postal_code", validation.zip_errors(instance.address_postal_code))
     elif required_us:
-        errors.add(f"{prefix}address_country", "This address must be in the United States.")
+        errors.add(f"{prefix}address_country", _("This address must be in the United States."))
 
 
 def _set_identifier(
@@ -126,7 +128,7 @@ def _set_phone(instance, prefix: str, errors: FieldErrors) -> None:
 def _prepare_business(application: Application, data: dict, errors: FieldErrors) -> None:
     _assign(application, data, BUSINESS_FIELDS, "business.", errors)
     if application.tax_id_type in ("ssn", "itin") and application.entity_type != "sole_proprietorship":
-        errors.add("business.tax_id_type", "Only a sole proprietorship may use an SSN or ITIN as its tax id.")
+        errors.add("business.tax_id_type", _("Only a sole proprietorship may use an SSN or ITIN as its tax id."))
     _set_identifier(
         application,
         value_field="tax_id",
@@ -149,7 +151,7 @@ def _prepare_party(party: Party, data: dict, prefix: str, errors: FieldErrors) -
     _assign(party, data, PARTY_FIELDS, prefix, errors)
     if party.kind == Party.Kind.COMPANY:
         if party.is_control_person:
-            errors.add(f"{prefix}is_control_person", "The control person must be an individual.")
+            errors.add(f"{prefix}is_control_person", _("The control person must be an individual."))
         if party.company_country:
             errors.add(f"{prefix}company_country", validation.country_errors(party.company_country))
     else:
@@ -163,7 +165,7 @@ def _prepare_party(party: Party, data: dict, prefix: str, errors: FieldErrors) -
             errors=errors,
         )
         if party.date_of_birth and party.date_of_birth >= date.today():
-            errors.add(f"{prefix}date_of_birth", "The date of birth must be in the past.")
+            errors.add(f"{prefix}date_of_birth", _("The date of birth must be in the past."))
     _check_address(party, prefix, errors)
     _clean(party, prefix, errors, exclude=("id_number", "date_of_birth"))
 
@@ -207,7 +209,7 @@ def _items(value, section: str, prefix: str, errors: FieldErrors, model=None) ->
 
 def _existing(queryset, items: list[tuple[int, dict, str]], prefix: str, errors: FieldErrors, message: str):
     by_id = {obj.public_id: obj for obj in queryset}
-    for index, _, public_id in items:
+    for index, _item, public_id in items:
         if public_id and public_id not in by_id:
             errors.add(f"{prefix}[{index}].public_id", message)
     return by_id
@@ -216,7 +218,7 @@ def _existing(queryset, items: list[tuple[int, dict, str]], prefix: str, errors:
 def _prepare_parties(application: Application, value, errors: FieldErrors) -> list[Party]:
     items = _items(value, "parties", "parties", errors, model=Party)
     queryset = Party.objects.filter(application_id=application.pk)
-    existing = _existing(queryset, items, "parties", errors, "No such item on this application.")
+    existing = _existing(queryset, items, "parties", errors, _("No such item on this application."))
     parties = []
     for index, item, public_id in items:
         party = existing.get(public_id) or Party(application=application)
@@ -224,16 +226,16 @@ def _prepare_parties(application: Application, value, errors: FieldErrors) -> li
         _prepare_party(party, item, f"parties[{index}].", errors)
         parties.append(party)
     if sum(1 for party in parties if party.is_control_person) > 1:
-        errors.add("parties", "Name exactly one control person.")
+        errors.add("parties", _("Name exactly one control person."))
     if sum(party.ownership_percent for party in parties) > 100:
-        errors.add("parties", "Ownership percentages add up to more than 100.")
+        errors.add("parties", _("Ownership percentages add up to more than 100."))
     return parties
 
 
 def _prepare_stores(application: Application, value, errors: FieldErrors):
     items = _items(value, "stores", "stores", errors, model=Store)
     queryset = Store.objects.filter(application_id=application.pk)
-    existing = _existing(queryset, items, "stores", errors, "No such item on this application.")
+    existing = _existing(queryset, items, "stores", errors, _("No such item on this application."))
     stores = []
     for index, item, public_id in items:
         prefix = f"stores[{index}]."
@@ -245,7 +247,7 @@ def _prepare_stores(application: Application, value, errors: FieldErrors):
         _clean(store, prefix, errors)
         terminal_items = _items(item.get("terminals"), "terminals", f"{prefix}terminals", errors, model=Terminal)
         known = {t.public_id: t for t in store.terminals.all()} if store.pk else {}
-        _existing(known.values(), terminal_items, f"{prefix}terminals", errors, "No such terminal at this store.")
+        _existing(known.values(), terminal_items, f"{prefix}terminals", errors, _("No such terminal at this store."))
         terminals = []
         for t_index, t_item, t_public_id in terminal_items:
             t_prefix = f"{prefix}terminals[{t_index}]."
@@ -259,13 +261,13 @@ def _prepare_stores(application: Application, value, errors: FieldErrors):
 
 def _prepare_wallets(value, errors: FieldErrors) -> list[WalletRequest]:
     requests, seen = [], set()
-    for index, item, _ in _items(value, "wallets", "wallets", errors):
+    for index, item, _public_id in _items(value, "wallets", "wallets", errors):
         prefix = f"wallets[{index}]."
         request = WalletRequest()
         _assign(request, item, WALLET_FIELDS, prefix, errors)
         _clean(request, prefix, errors, exclude=("eligibility", "eligibility_reason"))
         if (request.wallet, request.channel) in seen:
-            errors.add(f"{prefix}wallet", "This wallet is requested twice.")
+            errors.add(f"{prefix}wallet", _("This wallet is requested twice."))
         seen.add((request.wallet, request.channel))
         requests.append(request)
     return requests
@@ -279,9 +281,11 @@ def _save_collection(queryset, keep: list[models.Model], section: str) -> None:
     except ProtectedError as exc:
         # Evidence (screening records, documents under review) outlives an edit: say so, change nothing.
         owners = {getattr(obj, "party", None) or getattr(obj, "store", None) for obj in exc.protected_objects}
-        blocked = ", ".join(sorted(str(owner.name) for owner in owners if owner is not None)) or "This item"
-        message = f"{blocked}: records under review are attached, so it cannot be removed; contact us to remove it."
-        raise ValidationFailed("Please correct the errors below.", fields={section: [message]}) from exc
+        blocked = ", ".join(sorted(str(owner.name) for owner in owners if owner is not None)) or _("This item")
+        message = _(
+            "%(names)s: records under review are attached, so it cannot be removed; contact us to remove it."
+        ) % {"names": blocked}
+        raise ValidationFailed(_("Please correct the errors below."), fields={section: [message]}) from exc
     for obj in keep:
         obj.save()
 
@@ -397,7 +401,8 @@ def application_update_draft(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.state not in AppState.EDITABLE:
             raise InvalidTransition(
-                f"The application can no longer be changed (it is {locked.get_state_display().lower()})."
+                _("The application can no longer be changed (it is %(state)s).")
+                % {"state": locked.get_state_display().lower()}
             )
         _write(locked, business=business, parties=parties, bank_account=bank_account, stores=stores, wallets=wallets)
         changed = [

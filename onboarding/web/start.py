@@ -2,7 +2,8 @@
 wanted. Eligibility before effort: as soon as category, state and wallets are chosen, the page says for
 each wallet and channel whether it can be offered and why not, from the same versioned table the KYC check
 uses, and it updates as the choice changes (htmx). When none can be offered, the merchant is told so,
-kindly and with the reason, before being asked for anything else."""
+kindly and with the reason, before being asked for anything else. The reasons read in the page's language
+(the table's own words, English, are what the check stores for the officers)."""
 
 from django import forms
 from django.shortcuts import render
@@ -52,7 +53,8 @@ class StartForm(forms.Form):
 
 
 def offers_eligibility(*, mcc_code: str, state: str, chosen: list[str], acquirer: str = Acquirer.STRIPE) -> list[dict]:
-    """For each wallet and channel chosen: can it be offered here, and why not (the KYC check's table)."""
+    """For each wallet and channel chosen: can it be offered here, and why not (the KYC check's table), the
+    reasons in the active language."""
     if not (mcc_code and mcc.is_known(mcc_code) and state):
         return []
     rows = []
@@ -62,7 +64,7 @@ def offers_eligibility(*, mcc_code: str, state: str, chosen: list[str], acquirer
             continue
         result = eligibility.wallet_eligibility(mcc=mcc_code, state=state, wallet=wallet, channel=channel,
                                                 acquirer=acquirer)  # fmt: skip
-        rows.append({"key": key, "label": label, "outcome": result.outcome, "reasons": result.reasons})
+        rows.append({"key": key, "label": label, "outcome": result.outcome, "reasons": result.reasons_in()})
     return rows
 
 
