@@ -1,5 +1,7 @@
 """Who may act for an application: its applicant, a user of its merchant, its partner, or the system."""
 
+from django.utils.translation import gettext as _
+
 from onboarding.errors import PermissionDenied
 from onboarding.models import Application
 from onboarding.services.actors import Actor
@@ -18,4 +20,4 @@ def can_act_for(application: Application, actor: Actor) -> bool:
 
 def ensure_can_act_for(application: Application, actor: Actor) -> None:
     if not can_act_for(application, actor):
-        raise PermissionDenied("You cannot act on this application.")
+        raise PermissionDenied(_("You cannot act on this application."))
