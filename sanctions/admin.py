@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
-from onboarding.admin import ReadOnlyAdmin
+from onboarding.admin.base import ReadOnlyAdmin
 from onboarding.errors import DomainError
 from onboarding.services.actors import SECOND_APPROVAL_PERM, Actor
 from sanctions.freshness import delta_counts, held_version, list_age_days, list_is_stale
