@@ -215,7 +215,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """Authenticator secrets are credentials: encrypted at rest like the personal data."""
+    """Authenticator secrets are credentials: encrypted at rest like the personal data. Staff must keep their
+    TOTP authenticator (``onboarding.staff_security``): they may renew recovery codes, never remove it."""
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        if authenticator.type == authenticator.Type.TOTP and authenticator.user.is_staff:
+            return False
+        return super().can_delete_authenticator(authenticator)
 
     def encrypt(self, text: str) -> str:
         return crypto.encrypt(text)

@@ -3,10 +3,22 @@ officers in each role, a partner with a key.
 
 Idempotent: running it again finds what it made before and changes nothing. The passwords and the test
 key are fixed so that the README can show them; they are for the embedded demo, never for production.
-Every demo user's email address is verified and primary, so the demo merchant may submit.
+Every demo user's email address is verified and primary, so the demo merchant may submit. Demo staff are
+enrolled with one fixed TOTP secret (``DEMO_TOTP_SECRET``, printed by ``make run``; ``manage.py demo_totp
+EMAIL`` prints its current code), since staff always sign in with an authenticator code. ``check --deploy``
+refuses a database that still holds a demo account or that secret (``demo_leftovers``).
 """
 
+import hmac
+import time
+
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from cryptography.fernet import InvalidToken
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -25,6 +37,7 @@ from onboarding.states import AppState
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 (demo data, printed by make run)
 DEMO_PARTNER_KEY = "sk_test_demo_" + "WalletBoardPartnerKey2026"
+DEMO_TOTP_SECRET = "WALLETBOARDDEMOSTAFFTOTPSECRETXX"  # noqa: S105 (base32; demo staff only, printed by make run)
 USERS = [
     # email, role group, staff (may use the admin)
     ("merchant@example.com", None, False),
@@ -205,6 +218,51 @@ def established_merchant(users: dict, officers: list) -> Application | None:
     return following
 
 
+def totp_secret_of(authenticator: Authenticator) -> str | None:
+    """The authenticator's secret; None when no configured key reads it (then nobody can sign in with it)."""
+    try:
+        return decrypt(authenticator.data["secret"])
+    except InvalidToken:
+        return None
+
+
+def is_demo_secret(secret: str | None) -> bool:
+    return secret is not None and hmac.compare_digest(secret.encode(), DEMO_TOTP_SECRET.encode())
+
+
+def demo_totp_enrol(user) -> None:
+    """Give a demo staff member the demo secret (and recovery codes), unless they have an authenticator."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
+
+
+def demo_totp_code(at: float | None = None) -> tuple[str, int]:
+    """The demo secret's code now (or at ``at``), and the seconds it stays current."""
+    at = time.time() if at is None else at
+    period = mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, int(at) // period)), period - int(at) % period
+
+
+def demo_leftovers() -> list[str]:
+    """What demo data would let a stranger in: demo accounts (their passwords are in the README) and
+    authenticators holding the demo TOTP secret (printed by make run)."""
+    found = [
+        f"the demo account {username}"
+        for username in get_user_model()
+        .objects.filter(username__in=[email for email, _, _ in USERS])
+        .order_by("username")
+        .values_list("username", flat=True)
+    ]
+    totps = Authenticator.objects.filter(type=Authenticator.Type.TOTP).select_related("user")
+    found += [
+        f"an authenticator of {totp.user.username} with the demo TOTP secret"
+        for totp in totps.iterator()
+        if is_demo_secret(totp_secret_of(totp))
+    ]
+    return found
+
+
 @transaction.atomic
 def load_demo_data() -> dict:
     roles.ensure_role_groups()
@@ -222,6 +280,8 @@ def load_demo_data() -> dict:
         if not (address.verified and address.primary):
             address.verified = address.primary = True
             address.save(update_fields=["verified", "primary"])
+        if staff:
+            demo_totp_enrol(user)
         users[email] = user
 
     merchant = users["merchant@example.com"]

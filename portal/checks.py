@@ -11,6 +11,9 @@
 - portal.E008: the default cache lives in each process's memory (or nowhere): allauth's rate limits and
   the used TOTP codes would be counted per process, so each of gunicorn's workers would allow its own
   share of password guesses and a TOTP code could be replayed against another worker.
+- portal.E009: the database holds a demo account of ``make run`` (its password is in the README) or an
+  authenticator with the demo TOTP secret (printed by ``make run``). A database that cannot be read (none
+  yet, or not migrated) holds neither.
 
 Messages name settings and positions, never a secret's value.
 """
@@ -154,3 +157,23 @@ def cache_is_shared(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def no_demo_accounts(app_configs, **kwargs):
+    from django.db import DatabaseError
+
+    from onboarding.demo import demo_leftovers
+
+    try:
+        found = demo_leftovers()
+    except DatabaseError:
+        return []
+    return [
+        Error(
+            f"The database holds {what}: anyone who read the README could sign in.",
+            hint="Delete the demo accounts and their authenticators (demo data is for `make run` only).",
+            id="portal.E009",
+        )
+        for what in found
+    ]

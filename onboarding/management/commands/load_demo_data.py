@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from onboarding.demo import DEMO_PARTNER_KEY, DEMO_PASSWORD, load_demo_data
+from onboarding.demo import DEMO_PARTNER_KEY, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo_data
 
 
 class Command(BaseCommand):
@@ -24,4 +24,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  Partner {demo['partner'].name} ({demo['partner'].public_id}) test API key: {DEMO_PARTNER_KEY}"
         )
-        self.stdout.write("  Officers use the admin at http://127.0.0.1:8000/admin/")
+        self.stdout.write("  Officers: http://127.0.0.1:8000/admin/ (a password, then an authenticator code)")
+        self.stdout.write(f"    demo staff TOTP secret: {DEMO_TOTP_SECRET} (add it to an authenticator app), or run")
+        self.stdout.write("    .venv/bin/python manage.py demo_totp officer@example.com   for the current code")

@@ -6,6 +6,7 @@ from onboarding.kyc import risk
 from onboarding.models import RiskRuleSet
 from onboarding.roles import COMPLIANCE_OFFICER, SENIOR_COMPLIANCE_OFFICER
 from tests.factories import officer
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/onboarding/riskruleset/add/"
@@ -22,7 +23,7 @@ def post_data(rules: list[dict], medium_from=25, high_from=60) -> dict:
 
 
 def test_a_bad_rule_is_shown_and_nothing_is_stored(client):
-    client.force_login(officer(SENIOR_COMPLIANCE_OFFICER))
+    staff_login(client, officer(SENIOR_COMPLIANCE_OFFICER))
     risk.rule_set_current()
     versions = RiskRuleSet.objects.count()
     bad = {"field": "mcc", "operator": "between", "value": '"7995"', "weight": 500, "reason": ""}
@@ -36,7 +37,7 @@ def test_a_bad_rule_is_shown_and_nothing_is_stored(client):
 
 
 def test_a_valid_edit_stores_the_next_version(client):
-    client.force_login(officer(SENIOR_COMPLIANCE_OFFICER))
+    staff_login(client, officer(SENIOR_COMPLIANCE_OFFICER))
     current = risk.rule_set_current()
     rule = {"field": "mcc", "operator": "in", "value": '["7995"]', "weight": 40, "reason": "Gambling"}
     response = client.post(URL, post_data([rule]))
@@ -46,16 +47,15 @@ def test_a_valid_edit_stores_the_next_version(client):
 
 
 def test_an_officer_without_the_senior_role_cannot_edit(client):
-    client.force_login(officer(COMPLIANCE_OFFICER))
+    staff_login(client, officer(COMPLIANCE_OFFICER))
     assert client.get(URL).status_code == 403
 
 
-def test_an_administrator_switches_automatic_approval_off_as_a_new_policy_version(client):
+def test_a_senior_officer_switches_automatic_approval_off_as_a_new_policy_version(client):
     from onboarding.kyc import policy
     from onboarding.models import DecisionPolicy
-    from onboarding.roles import ADMINISTRATOR
 
-    client.force_login(officer(ADMINISTRATOR))
+    staff_login(client, officer(SENIOR_COMPLIANCE_OFFICER))
     current = policy.policy_current()
     page = client.get("/admin/onboarding/decisionpolicy/add/")
     assert page.status_code == 200
@@ -69,3 +69,10 @@ def test_an_administrator_switches_automatic_approval_off_as_a_new_policy_versio
     newest = policy.policy_current()
     assert newest.version == current.version + 1 and newest.auto_approve_enabled is False
     assert DecisionPolicy.objects.get(pk=current.pk).auto_approve_enabled == current.auto_approve_enabled
+
+
+def test_an_administrator_cannot_change_the_decision_policy(client):
+    from onboarding.roles import ADMINISTRATOR
+
+    staff_login(client, officer(ADMINISTRATOR))
+    assert client.get("/admin/onboarding/decisionpolicy/add/").status_code == 403

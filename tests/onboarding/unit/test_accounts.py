@@ -21,6 +21,7 @@ from onboarding.accounts import email_verified, recent_login_required, require_v
 from onboarding.errors import PermissionDenied
 from tests.factories import UserFactory
 from tests.onboarding.unit.test_deploy_checks import check_deploy, production, refusals  # noqa: F401 (a fixture)
+from tests.staff import totp_enrol
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"
@@ -258,9 +259,14 @@ def test_a_change_posted_after_the_window_is_replayed_once_the_password_is_confi
     assert resumed.status_code == 200 and resumed.content.decode() == f"changed by {user.email}"
 
 
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def test_staff_signing_in_on_the_merchant_site_see_the_admin_link_and_no_empty_card(client):
     officer = verified_user(is_staff=True)
+    totp_enrol(officer, SECRET)
     sign_in(client, officer.email)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(SECRET)})
     home = client.get(reverse("merchant-home")).content.decode()
     assert reverse("admin:index") in home and "Open the admin" in home
     assert "You have no application yet." not in home

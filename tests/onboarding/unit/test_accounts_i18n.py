@@ -17,6 +17,7 @@ from django.utils import translation
 from onboarding.models import UserPreference
 from onboarding.reason_codes import PUBLIC_TEXT, STATE_TEXT, public_text
 from tests.factories import UserFactory, draft_application
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
@@ -184,8 +185,7 @@ def test_our_pages_render_in_chinese_with_none_of_our_english_left(client, merch
 
 
 def test_staff_see_the_admin_link_in_chinese_too(client, catalogue):
-    officer = UserFactory(is_staff=True)
-    client.force_login(officer)
+    staff_login(client, UserFactory(is_staff=True))
     body = chinese(client).get(reverse("merchant-home")).content.decode()
     assert "打开管理后台" in body and english_left(body, catalogue) == []
 

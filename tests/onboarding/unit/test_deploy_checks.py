@@ -35,8 +35,8 @@ def production_environment() -> dict[str, str]:
 
 
 @pytest.fixture
-def production(settings, monkeypatch):
-    """The settings a production environment gives, in this process."""
+def production(db, settings, monkeypatch):
+    """The settings a production environment gives, in this process, over an empty database."""
     env = production_environment()
     settings.SECRET_KEY = env["DJANGO_SECRET_KEY"]
     settings.FIELD_ENCRYPTION_KEYS = env["FIELD_ENCRYPTION_KEYS"].split(",")

@@ -6,6 +6,7 @@ import pytest
 from onboarding.roles import COMPLIANCE_OFFICER, SUPPORT
 from onboarding.states import AppState
 from tests.factories import application_in_state, officer
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 HIDDEN_PAGES = [
@@ -26,7 +27,7 @@ def declined_for_sanctions():
 
 @pytest.mark.parametrize("url", HIDDEN_PAGES)
 def test_support_is_refused_every_page_with_sanctions_or_risk_data(client, url):
-    client.force_login(officer(SUPPORT))
+    staff_login(client, officer(SUPPORT))
     assert client.get(url).status_code in (403, 404)
 
 
@@ -41,11 +42,11 @@ def test_support_holds_no_permission_on_sanctions_records_check_results_or_event
 
 def test_support_reads_an_application_without_its_internal_decline_reason(client, declined_for_sanctions):
     url = f"/admin/onboarding/application/{declined_for_sanctions.pk}/change/"
-    client.force_login(officer(SUPPORT))
+    staff_login(client, officer(SUPPORT))
     page = client.get(url)
     assert page.status_code == 200 and declined_for_sanctions.legal_name in page.content.decode()
     assert "sanctions_match" not in page.content.decode()
-    client.force_login(officer(COMPLIANCE_OFFICER))
+    staff_login(client, officer(COMPLIANCE_OFFICER))
     assert "sanctions_match" in client.get(url).content.decode()
 
 

@@ -31,6 +31,7 @@ from tests.sanctions.integration.helpers import (
     today,
     without_entry,
 )
+from tests.staff import staff_login
 
 pytestmark = pytest.mark.django_db
 RESCREEN_TASK = "sanctions.tasks.rescreen_after_load"
@@ -221,7 +222,7 @@ def test_the_admin_shows_a_held_version_and_only_senior_officers_may_activate_it
     held = load_folder(without_entry(SAMPLE, 15102, tmp_path / "fewer")).version
     url = "/admin/sanctions/sanctionslistversion/"
 
-    client.force_login(officer(COMPLIANCE_OFFICER))
+    staff_login(client, officer(COMPLIANCE_OFFICER))
     page = client.get(url)
     body = page.content.decode()
     assert page.status_code == 200 and held.public_id in body and "would remove 1 of the 17 entries" in body
@@ -229,7 +230,7 @@ def test_the_admin_shows_a_held_version_and_only_senior_officers_may_activate_it
     refused = client.post(url, {"action": "activate_version", "_selected_action": [held.pk], "reason": "ok"})
     assert refused.status_code in (200, 302) and active_version() == active
 
-    client.force_login(officer(SENIOR_COMPLIANCE_OFFICER))
+    staff_login(client, officer(SENIOR_COMPLIANCE_OFFICER))
     assert "Activate this version" in client.get(url).content.decode()
     form = client.post(url, {"action": "activate_version", "_selected_action": [held.pk]})
     assert form.status_code == 200 and 'name="reason"' in form.content.decode()

@@ -1,0 +1,20 @@
+from django.db import migrations
+
+
+def narrow_role_groups(apps, schema_editor):
+    from onboarding.roles import ensure_role_groups
+
+    ensure_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    """Support loses personal data and documents; the administrator keeps users and settings only (no
+    review, approval, reveal or hit decision)."""
+
+    dependencies = [
+        ("onboarding", "0010_info_request_email"),
+        ("sanctions", "0003_list_version_status"),
+        ("mfa", "0003_authenticator_type_uniq"),
+    ]
+
+    operations = [migrations.RunPython(narrow_role_groups, migrations.RunPython.noop)]
