@@ -47,13 +47,17 @@ def small_lists(settings):
     settings.SANCTIONS_MAX_REMOVAL_SHARE = 0.2
 
 
-@pytest.fixture
-def sample_with_cons(tmp_path) -> Path:
-    """The 17-row SDN sample plus a one-row Consolidated list."""
-    folder = tmp_path / "sample_plus_cons"
+def sample_plus_cons(parent: Path) -> Path:
+    """The 17-row SDN sample plus a one-row Consolidated list, in a folder under ``parent``."""
+    folder = parent / "sample_plus_cons"
     shutil.copytree(SAMPLE, folder)
     (folder / "cons_prim.csv").write_bytes(CONS_ROW.encode())
     return folder
+
+
+@pytest.fixture
+def sample_with_cons(tmp_path) -> Path:
+    return sample_plus_cons(tmp_path)
 
 
 @pytest.fixture
