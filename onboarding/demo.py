@@ -289,7 +289,7 @@ def load_demo_data() -> dict:
     if draft is None:
         draft = application_create_draft(actor=Actor.for_user(merchant), **DEMO_DRAFT)
 
-    next_application = established_merchant(users, [users["senior@example.com"], users["admin@example.com"]])
+    next_application = established_merchant(users, [users["officer@example.com"], users["senior@example.com"]])
 
     partner = Partner.objects.filter(name="Bay Area Payments ISO").first()
     setup = Actor.system("demo-data")

@@ -2,7 +2,8 @@
 
 Access (active, staff, superuser, role groups) changes only through ``staff_accounts.user_access_update``,
 which records who changed whose access and refuses a change of one's own; on one's own account those fields
-are shown read-only, with the reason. Rights come from the role groups alone: no per-user permissions here,
+are shown read-only, with the reason. An account made here is a staff account; merchants' accounts are
+read-only here to all but a superuser. Rights come from the role groups alone: no per-user permissions here,
 and the groups' permissions are read-only for everyone but a superuser (``onboarding.roles`` defines them).
 Authenticators are listed without their secrets, and nobody edits one here.
 """
@@ -21,6 +22,7 @@ from onboarding.services.actors import Actor
 from onboarding.services.staff_accounts import OWN_ACCESS_REFUSED, Access, access_change_refusal, user_access_update
 
 ACCESS_FIELDS = ("is_active", "is_staff", "is_superuser", "groups")
+STAFF_WITHOUT_ROLE = Access(is_active=True, is_staff=True, is_superuser=False, groups=frozenset())
 
 
 def wanted_access(user, cleaned: dict) -> Access:
@@ -58,8 +60,9 @@ class StaffUserAdmin(UserAdmin):
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        # Only a superuser touches a superuser's account (its password included).
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # Only a superuser touches a superuser's account (its password included), or a merchant's: a
+        # merchant's email address and password are theirs to change (allauth verifies the new address).
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or not obj.is_staff):
             return False
         return super().has_change_permission(request, obj)
 
@@ -95,16 +98,12 @@ class StaffUserAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        if not change:
-            return super().save_related(request, form, formsets, change)
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
+        # An account made here is a staff account, without a role until one is given on its change page.
+        wanted = wanted_access(form.instance, form.cleaned_data) if change else STAFF_WITHOUT_ROLE
         try:
-            user_access_update(
-                actor=Actor.for_user(request.user),
-                user=form.instance,
-                wanted=wanted_access(form.instance, form.cleaned_data),
-            )
+            user_access_update(actor=Actor.for_user(request.user), user=form.instance, wanted=wanted)
         except DomainError as error:
             messages.error(request, error.message)
 

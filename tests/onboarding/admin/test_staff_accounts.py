@@ -3,6 +3,7 @@ changed what), never change their own groups or status, never make a superuser, 
 account, and hold none of the review's rights."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from onboarding.errors import PermissionDenied
@@ -102,3 +103,27 @@ def test_an_administrator_holds_no_right_of_the_review():
     }
     assert not any(perm.startswith(("sanctions.", "payments.")) for perm in perms)
     assert not any(perm.endswith(("_application", "_checkresult", "_riskruleset", "_decisionpolicy")) for perm in perms)
+
+
+def test_an_account_made_in_the_admin_is_a_staff_account_without_a_role(client):
+    administrator = officer(ADMINISTRATOR)
+    staff_login(client, administrator)
+    passphrase = "a-long-new-passphrase"
+    made = client.post("/admin/auth/user/add/", {"username": "new.officer@example.com", "usable_password": "true",
+                                                  "password1": passphrase, "password2": passphrase})  # fmt: skip
+    assert made.status_code == 302, made.content.decode()[:3000]
+    user = get_user_model().objects.get(username="new.officer@example.com")
+    assert user.is_staff and user.is_active and not user.is_superuser and group_names(user) == set()
+    event = Event.objects.get(subject_type="user", subject_id=str(user.pk), action="staff_access_changed")
+    assert event.actor_user == administrator and event.details["to"]["is_staff"] is True
+
+
+def test_a_merchants_account_is_read_only_to_an_administrator(client):
+    merchant = UserFactory()
+    staff_login(client, officer(ADMINISTRATOR))
+    shown = client.get(change_url(merchant))
+    assert shown.status_code == 200 and 'name="email"' not in shown.content.decode()
+    assert client.post(change_url(merchant), form_data(merchant, [], is_staff=True)).status_code == 403
+    assert client.get(f"/admin/auth/user/{merchant.pk}/password/").status_code == 403
+    merchant.refresh_from_db()
+    assert not merchant.is_staff
