@@ -3,8 +3,8 @@ shown above it. The admin's queue (onboarding/admin/queue.py) and the benchmark 
 
 Everything the queue sorts and filters on is a column of the application row (kept there by the services),
 so a page of the queue is one query whatever its size. On PostgreSQL the search uses the trigram indexes of
-migration 0011 (substring and word similarity, which forgives a typo); on SQLite it is a plain substring
-match.
+migration 0011 (substring, and word similarity on business names, which forgives a typo); on SQLite it is
+a plain substring match.
 """
 
 import statistics
@@ -64,25 +64,24 @@ class WordSimilar(Func):
     output_field = BooleanField()
 
 
-def _text_match(field: str, term: str, *, fuzzy: bool) -> Q:
+def _containing(model, field: str, term: str, *, fuzzy: bool = False, key: str = "pk") -> Q:
+    """Rows of ``model`` whose ``field`` holds ``term``, as an ``IN (subquery)`` of ``key``: each subquery
+    is answered by its own trigram index, and the application rows are only probed against the results."""
     match = Q(**{f"{field}__icontains": term})
     if fuzzy:
         match |= Q(WordSimilar(Value(term.upper()), Upper(field)))
-    return match
+    return model.objects.filter(match).values(key)
 
 
 def _term_match(term: str, *, fuzzy: bool) -> Q:
-    fuzzy = fuzzy and len(term) >= FUZZY_MIN_LENGTH
-    owners = Party.objects.filter(
-        _text_match("first_name", term, fuzzy=fuzzy) | _text_match("last_name", term, fuzzy=fuzzy)
-    ).values("application_id")
-    applicants = get_user_model().objects.filter(email__icontains=term).values("pk")
+    fuzzy = fuzzy and len(term) >= FUZZY_MIN_LENGTH  # a typo in a business name is forgiven
     match = (
         Q(public_id=term)
-        | _text_match("legal_name", term, fuzzy=fuzzy)
-        | _text_match("dba", term, fuzzy=fuzzy)
-        | Q(pk__in=owners)
-        | Q(applicant_id__in=applicants)
+        | Q(pk__in=_containing(Application, "legal_name", term, fuzzy=fuzzy))
+        | Q(pk__in=_containing(Application, "dba", term, fuzzy=fuzzy))
+        | Q(pk__in=_containing(Party, "first_name", term, key="application_id"))
+        | Q(pk__in=_containing(Party, "last_name", term, key="application_id"))
+        | Q(applicant_id__in=_containing(get_user_model(), "email", term))
     )
     if len(term) == 4 and term.isdigit():
         match |= Q(tax_id_last4=term)  # an EIN's last four: the only part of a tax id anyone may search

@@ -113,8 +113,8 @@ def test_search_by_name_dba_public_id_last_four_owner_and_applicant_email(client
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram search is PostgreSQL's")
 def test_search_forgives_a_typo_on_postgresql(client, me):
-    wanted = queued(legal_name="Pearl River Noodle Bar LLC", owner=("Rosa", "Delgado"))
-    queued(legal_name="Golden Gate LLC", owner=("Ann", "Lee"))
+    wanted = queued(legal_name="Pearl River Noodle Bar LLC", dba="Delgado Noodles")
+    queued(legal_name="Golden Gate LLC", dba="Bay Tea")
     assert listed(client, q="Rivver") == [wanted]
     assert listed(client, q="Delgadoo") == [wanted]
 
