@@ -86,16 +86,29 @@ def _term_match(term: str, *, fuzzy: bool) -> Q:
     return match
 
 
-def application_search(queryset: QuerySet[Application], search: str) -> QuerySet[Application]:
-    """Applications matching every word of ``search`` in the business name, DBA, public id, the tax id's
-    last four digits, an owner's name or the applicant's email. Quoted words stay together."""
-    fuzzy = connection.vendor == "postgresql"
+def _words(search: str) -> list[str]:
+    words = []
     for word in smart_split(search):
         if word.startswith(('"', "'")) and word[0] == word[-1]:
             word = unescape_string_literal(word)
-        word = word.strip()
-        if word:
-            queryset = queryset.filter(_term_match(word, fuzzy=fuzzy))
+        if word.strip():
+            words.append(word.strip())
+    return words
+
+
+def application_search(queryset: QuerySet[Application], search: str) -> QuerySet[Application]:
+    """Applications matching every word of ``search`` in the business name, DBA, public id, the tax id's
+    last four digits, an owner's name or the applicant's email. Quoted words stay together. On PostgreSQL,
+    when nothing matches as written, business names are matched by word similarity (a typo is forgiven):
+    only then, since similarity is costly to check on every row that shares a trigram."""
+    words = _words(search)
+    exact = queryset
+    for word in words:
+        exact = exact.filter(_term_match(word, fuzzy=False))
+    if connection.vendor != "postgresql" or exact.exists():
+        return exact
+    for word in words:
+        queryset = queryset.filter(_term_match(word, fuzzy=True))
     return queryset
 
 

@@ -125,6 +125,10 @@ class Migration(migrations.Migration):
             model_name='application',
             index=models.Index(fields=['tax_id_last4'], name='application_tax_id_last4'),
         ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(fields=['state'], name='application_state'),
+        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         TrigramExtension(),
         trigram_index("onboarding_application", "legal_name", "application_legal_name_trgm"),

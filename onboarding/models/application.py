@@ -118,6 +118,7 @@ class Application(PostalAddress, Timestamped):
             # The queue's default order: the oldest high-risk work first (see onboarding/admin/queue.py).
             models.Index(fields=["-risk_rank", "waiting_since", "id"], name="application_queue_order"),
             models.Index(fields=["decided_at"], name="application_decided_at"),
+            models.Index(fields=["state"], name="application_state"),
             models.Index(fields=["tax_id_last4"], name="application_tax_id_last4"),
         ]
 
