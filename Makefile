@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench --ignore=docs --ignore=tests
 
-.PHONY: run test lint format bench install migrate demo messages screenshots clean
+.PHONY: run test lint format bench bench-admin install migrate demo messages screenshots clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ screenshots: install
 
 bench: install
 	$(BIN)/python bench/screening.py
+
+# The review admin over 100,000 applications, in its own PostgreSQL database (BENCH_DATABASE_URL; default
+# postgres://postgres@127.0.0.1:5432/portal_bench, created and filled on the first run, reused after).
+bench-admin: install
+	$(BIN)/python bench/admin.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache

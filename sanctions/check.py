@@ -8,6 +8,8 @@ stale list never ``pass``.
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from onboarding.kyc.registry import Check, CheckOutcome
 from onboarding.models import Application
 from sanctions import hits as hit_services
@@ -50,6 +52,12 @@ class SanctionsCheck(Check):
 
     def evaluate(self, application: Application, version: SanctionsListVersion) -> CheckOutcome:
         return hit_services.evaluate(application, version)
+
+    def stale_results(self) -> Q:
+        version = active_version()
+        if version is None:
+            return Q()  # with no list loaded, no screening is current
+        return Q(details__list_stale=True) | ~Q(details__list_version=version.public_id)
 
     def evidence_problems(self, application: Application, result) -> list[str]:
         """No approval with a hit open at or above the review threshold, a confirmed hit, or a result that

@@ -89,6 +89,15 @@ def _carried_clearance(application: Application, candidate: Candidate) -> Sancti
     return same.order_by("-id").first()
 
 
+def open_hits_recount(application_id: int) -> None:
+    """Store on the application its count of open hits that need an officer (the queue's column and
+    filter); called in the transaction of every change to a hit's status or currency."""
+    count = SanctionsHit.objects.filter(
+        application_id=application_id, is_current=True, status=Status.OPEN, near_miss=False
+    ).count()
+    Application.objects.filter(pk=application_id).exclude(open_hit_count=count).update(open_hit_count=count)
+
+
 def _supersede(hit: SanctionsHit, actor: Actor, why: str) -> None:
     SanctionsHit.objects.filter(pk=hit.pk).update(is_current=False)
     hit.is_current = False
@@ -200,6 +209,7 @@ def hits_sync(
             if in_scope:
                 _supersede(existing, actor, "no longer matches")
                 result.superseded.append(existing)
+        open_hits_recount(application.pk)
     return result
 
 
@@ -233,6 +243,7 @@ def hits_close_removed(
                 from_state = hit.status
                 hit.status = Status.CLOSED
                 _event(hit, actor, "closed", from_state=from_state, details={"version": version.public_id})
+                open_hits_recount(hit.application_id)
                 closed += 1
     return closed
 
@@ -352,6 +363,7 @@ def _decide(hit: SanctionsHit, actor: Actor, reason: str, target: str, action: s
         current.status_reason = reason.strip()
         current.save(update_fields=["status", "status_at", "status_by", "status_reason"])
         _event(current, actor, action, from_state=from_state, details={"reason": current.status_reason})
+        open_hits_recount(current.application_id)
         if target == Status.CLEARED and current.score >= thresholds().review:
             # Four-eyes: the officer who clears a review-level hit does not also approve alone.
             application_require_second_approval(

@@ -3,16 +3,14 @@
 from django.contrib import admin
 
 from onboarding.admin.base import ReadOnlyAdmin
+from onboarding.admin.queue import ReviewQueueMixin
 from onboarding.crypto import MASK
 from onboarding.models import Application, CheckResult
 from onboarding.services.actors import REVIEW_PERM
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "legal_name", "state", "channel", "submitted_at", "has_been_in_review")
-    list_filter = ("state", "channel", "requires_second_approval")
-    search_fields = ("public_id", "legal_name", "dba")
+class ApplicationAdmin(ReviewQueueMixin, ReadOnlyAdmin):
     exclude = ("tax_id", "tax_id_index")
     readonly_fields = ("masked_tax_id",)
 

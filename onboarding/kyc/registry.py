@@ -8,6 +8,8 @@ replaces one of the same name with ``register(..., replace=True)`` (sanctions sc
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from onboarding.models import Application, Outcome
 
 
@@ -48,6 +50,12 @@ class Check(ABC):
     @abstractmethod
     def run(self, application: Application) -> CheckOutcome:
         """Decide the outcome from the application's current data."""
+
+    def stale_results(self) -> Q | None:
+        """A filter on this check's results for those recorded against reference data that is out of date
+        now (sanctions: a stale list, or one that is no longer the active version); None when the check
+        reads no such data. The review queue filters on it."""
+        return None
 
     def evidence_problems(self, application: Application, result) -> list[str]:
         """What, beyond a current and not failed result, stands in the way of an approval (sanctions: an

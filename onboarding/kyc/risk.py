@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
-from onboarding.models import Application, CheckResult, Outcome, RiskRule, RiskRuleSet, RiskScore
+from onboarding.models import RISK_BAND_RANK, Application, CheckResult, Outcome, RiskRule, RiskRuleSet, RiskScore
 from onboarding.models.rules import RiskField, RiskOperator
 
 DATA_FILE = Path(__file__).parent / "data" / "risk_rules.json"
@@ -197,6 +197,10 @@ def risk_assess(*, application: Application, results: dict[str, CheckResult]) ->
             return current
         if current is not None:
             RiskScore.objects.filter(pk=current.pk).update(is_current=False)
+        queue_fields = {"risk_score": score, "risk_band": band, "risk_rank": RISK_BAND_RANK[band]}
+        Application.objects.filter(pk=application.pk).update(**queue_fields)  # what the queue sorts on
+        for name, value in queue_fields.items():
+            setattr(application, name, value)
         return RiskScore.objects.create(
             application=application, rule_set=rule_set, score=score, band=band, inputs=inputs, factors=factors
         )

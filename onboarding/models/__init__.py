@@ -1,9 +1,12 @@
 """Onboarding models, by subject."""
 
 from onboarding.models.application import (
+    RISK_BAND_RANK,
+    WAITING_FOR_OFFICER,
     Application,
     EntityType,
     InfoRequest,
+    RiskBand,
     TaxIdType,
 )
 from onboarding.models.base import Acquirer, Channel, Wallet
@@ -22,6 +25,9 @@ from onboarding.models.parties import (
 from onboarding.models.partner import Partner, PartnerApiKey
 
 __all__ = [
+    "RISK_BAND_RANK",
+    "WAITING_FOR_OFFICER",
+    "RiskBand",
     "Acquirer",
     "Agreement",
     "Application",

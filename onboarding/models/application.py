@@ -27,6 +27,18 @@ class TaxIdType(models.TextChoices):
     ITIN = "itin", _("ITIN")
 
 
+class RiskBand(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+#: The queue sorts on this rank (high first); an application not yet scored ranks below low.
+RISK_BAND_RANK = {RiskBand.HIGH: 3, RiskBand.MEDIUM: 2, RiskBand.LOW: 1, "": 0}
+#: The states in which an application waits for an officer (information requested waits for the merchant).
+WAITING_FOR_OFFICER = frozenset({AppState.IN_REVIEW, AppState.AWAITING_SECOND_APPROVAL})
+
+
 @track(exclude=["tax_id"])
 class Application(PostalAddress, Timestamped):
     public_id = PublicIdField(prefix="app")
@@ -56,6 +68,19 @@ class Application(PostalAddress, Timestamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     first_approved_at = models.DateTimeField(null=True, blank=True)
+
+    # What the review queue sorts and filters on, kept on the row by the services that change it: the
+    # risk scoring (risk_*), the sanctions hit services (open_hit_count: open hits at or above the review
+    # threshold), the assignment services (assigned_*) and every state move (waiting_since).
+    risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    risk_band = models.CharField(max_length=6, choices=RiskBand.choices, blank=True)
+    risk_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    open_hit_count = models.PositiveIntegerField("open sanctions hits", default=0)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_applications"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    waiting_since = models.DateTimeField(null=True, blank=True, help_text="Since when it waits for an officer")
 
     # The business
     legal_name = models.CharField(max_length=200, blank=True)
@@ -88,6 +113,13 @@ class Application(PostalAddress, Timestamped):
             ),
             models.CheckConstraint(condition=Q(monthly_volume_cents__gte=0), name="volume_not_negative"),
             models.CheckConstraint(condition=Q(average_ticket_cents__gte=0), name="ticket_not_negative"),
+        ]
+        indexes = [
+            # The queue's default order: the oldest high-risk work first (see onboarding/admin/queue.py).
+            models.Index(fields=["-risk_rank", "waiting_since", "id"], name="application_queue_order"),
+            models.Index(fields=["decided_at"], name="application_decided_at"),
+            models.Index(fields=["state"], name="application_state"),
+            models.Index(fields=["tax_id_last4"], name="application_tax_id_last4"),
         ]
 
     def __str__(self) -> str:

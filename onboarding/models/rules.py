@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from onboarding.models.application import Application
+from onboarding.models.application import Application, RiskBand
 
 
 class EligibilityOutcome(models.TextChoices):
@@ -130,10 +130,7 @@ class RiskRule(models.Model):
 class RiskScore(models.Model):
     """A score with the rule-set version and the exact inputs it used, so it can be replayed."""
 
-    class Band(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+    Band = RiskBand
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="risk_scores")
     rule_set = models.ForeignKey(RiskRuleSet, on_delete=models.PROTECT, related_name="scores")

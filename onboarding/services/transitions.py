@@ -5,7 +5,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from onboarding.errors import InvalidTransition
-from onboarding.models import Application
+from onboarding.models import WAITING_FOR_OFFICER, Application
 from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
 from onboarding.statemachine import apply_transition
@@ -46,6 +46,9 @@ def application_transition(
     now = timezone.now()
     if target == AppState.IN_REVIEW:
         updates.setdefault("has_been_in_review", True)
+    # The queue's "time waiting": from the move into a state that waits for an officer (a first approval
+    # starts a new wait, for the second officer); nobody's work in any other state.
+    updates["waiting_since"] = now if target in WAITING_FOR_OFFICER else None
 
     def check(current: Application) -> None:
         _rules_for_every_move(current, target, actor)

@@ -18,7 +18,8 @@ NOT_DATA = {
     "first_in_review_at", "requires_second_approval", "first_approver", "first_approved_at", "currency",
     "created_at", "updated_at", "position", "tax_id_last4", "tax_id_index", "id_number_last4", "id_number_index",
     "account_last4", "account_index", "eligibility", "eligibility_reason", "store", "acquirer_reader_id",
-    "last_error",
+    "last_error", "risk_score", "risk_band", "risk_rank", "open_hit_count", "assigned_to", "assigned_at",
+    "waiting_since",
 }  # fmt: skip
 MODELS = [
     (Application, sections.BUSINESS),
