@@ -104,6 +104,11 @@ class InfoRequest(models.Model):
     public_id = PublicIdField(prefix="rfi")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="info_requests")
     message = models.TextField(help_text="Shown to the merchant and partner")
+    #: what the merchant is asked to fix, each naming a field path or a document kind with a suggested fix:
+    #: ``{"path": "business.tax_id", "kind": "field"|"document", "document_kind": "", "fix": "..."}``
+    items = models.JSONField(default=list, blank=True, help_text="Shown to the merchant and partner")
+    #: the officer's chosen time to answer, counted from when the email is sent
+    due_days = models.PositiveSmallIntegerField(default=30)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     # Counted from when its email was sent (set again then), so a slow mail queue costs the merchant nothing.
