@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from onboarding.admin.base import ReadOnlyAdmin
 from onboarding.errors import DomainError
 from onboarding.services.actors import SECOND_APPROVAL_PERM, Actor
+from sanctions import review_panel  # noqa: F401 (the hits on the officers' review page)
 from sanctions.freshness import delta_counts, held_version, list_age_days, list_is_stale
 from sanctions.hits import hit_clear, hit_confirm
 from sanctions.loading import list_version_activate

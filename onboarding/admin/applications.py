@@ -1,15 +1,17 @@
-"""Applications and their check results, with personal data masked."""
+"""Applications (their review page: onboarding.admin.review) and their check results, personal data masked."""
 
 from django.contrib import admin
 
+from onboarding.admin import decisions  # noqa: F401 (registers the page's decisions)
 from onboarding.admin.base import ReadOnlyAdmin
+from onboarding.admin.review import ReviewPageMixin
 from onboarding.crypto import MASK
 from onboarding.models import Application, CheckResult
 from onboarding.services.actors import REVIEW_PERM
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin):
+class ApplicationAdmin(ReviewPageMixin, ReadOnlyAdmin):
     list_display = ("public_id", "legal_name", "state", "channel", "submitted_at", "has_been_in_review")
     list_filter = ("state", "channel", "requires_second_approval")
     search_fields = ("public_id", "legal_name", "dba")

@@ -4,6 +4,7 @@ from onboarding.models.application import (
     Application,
     EntityType,
     InfoRequest,
+    SecondApprovalQueue,
     TaxIdType,
 )
 from onboarding.models.base import Acquirer, Channel, Wallet
@@ -40,6 +41,7 @@ __all__ = [
     "Partner",
     "PartnerApiKey",
     "ReviewCase",
+    "SecondApprovalQueue",
     "Party",
     "Store",
     "TaxIdType",

@@ -127,3 +127,12 @@ class InfoRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Information request {self.public_id}"
+
+
+class SecondApprovalQueue(Application):
+    """The applications awaiting a second approval: a queue of its own in the admin (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "application awaiting second approval"
+        verbose_name_plural = "applications awaiting second approval"
