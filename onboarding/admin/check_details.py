@@ -40,18 +40,18 @@ def renders(name: str):
     return register
 
 
-def _plain(value) -> str:
+def plain(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(_plain(v) for v in value) or "none"
+        return ", ".join(plain(v) for v in value) or "none"
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')} {_plain(v)}" for k, v in value.items())
+        return "; ".join(f"{k.replace('_', ' ')} {plain(v)}" for k, v in value.items())
     return "none" if value in (None, "") else str(value)
 
 
 def _generic(details: dict) -> Lines:
-    return [f"{key.replace('_', ' ').capitalize()}: {_plain(value)}" for key, value in details.items()]
+    return [f"{key.replace('_', ' ').capitalize()}: {plain(value)}" for key, value in details.items()]
 
 
 def check_lines(result: CheckResult) -> Lines:
@@ -100,8 +100,8 @@ def _routing(details: dict) -> Lines:
 def _ownership(details: dict) -> Lines:
     problems = details.get("problems") or {}
     if problems:
-        return [f"{path}: {_plain(messages)}" for path, messages in sorted(problems.items())]
-    return [f"Beneficial owners (25% or more): {_plain(details.get('beneficial_owners', []))}"]
+        return [f"{path}: {plain(messages)}" for path, messages in sorted(problems.items())]
+    return [f"Beneficial owners (25% or more): {plain(details.get('beneficial_owners', []))}"]
 
 
 @renders("sanctions")

@@ -77,9 +77,6 @@ class RequestInfoForm(DecisionForm):
             )
             self.fields[f"item_{i}_fix"] = forms.CharField(label=f"Item {i + 1}: what to do", required=False)
 
-    def item_rows(self):
-        return [(self[f"item_{i}_field"], self[f"item_{i}_document"], self[f"item_{i}_fix"]) for i in range(ITEM_ROWS)]
-
     def clean(self):
         cleaned = super().clean()
         items = []

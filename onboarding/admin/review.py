@@ -100,19 +100,28 @@ STALE = (
 )
 
 
+# What to do about each kind of problem the evidence guard names (matched on its words).
+REMEDIES = (
+    (("has not run", "did not run", "out of date", "screened against"),
+     "Re-run the checks (below): the application comes back here once they have run."),
+    (("still open",), "Clear or confirm each open hit in the Sanctions section, then approve."),
+    (("no sanctions list is active",), "A senior officer activates a sanctions list version; then re-run the checks."),
+    (("failed", "confirmed as true matches"),
+     "A failed check does not allow an approval: request information to fix it, or decline."),
+)  # fmt: skip
+
+
 def refusal_message(error: DomainError):
     """A service's refusal in plain words; the evidence guard's with what is stale and how to refresh it."""
     problems = error.fields.get("checks") if error.code == "evidence_incomplete" else None
     if not problems:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
-        return f"{error.message} {details}".strip() if details and error.message not in details else error.message
-    refresh = "Re-run the checks (below): the application comes back here once they have run."
-    if any("list" in p for p in problems):
-        refresh += " A screening against an old or missing list needs a current list version activated first."
+        details = "; ".join(" ".join(v) for v in error.fields.values())
+        return f"{error.message} {details}".strip() if details and details not in error.message else error.message
+    remedies = [fix for words, fix in REMEDIES if any(w in p for p in problems for w in words)]
     return format_html(
         "The approval was not recorded: the checks do not support it yet.<ul>{}</ul>{}",
         format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
-        refresh,
+        " ".join(remedies),
     )
 
 

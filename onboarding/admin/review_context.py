@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from onboarding.admin.check_details import check_label, check_lines
+from onboarding.admin.check_details import check_label, check_lines, plain
 from onboarding.crypto import MASK
 from onboarding.info_requests import info_request_item_rows
 from onboarding.input import BOOLEAN, CENTS, COUNTRY_CODES, PERCENT
@@ -192,7 +192,7 @@ def _timeline(application: Application) -> list[Event]:
 
 
 def _readable(details: dict) -> str:
-    return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in details.items() if v not in (None, "", [], {}))
+    return "; ".join(f"{k.replace('_', ' ')}: {plain(v)}" for k, v in details.items() if v not in (None, "", [], {}))
 
 
 def review_context(user, application: Application) -> dict:
