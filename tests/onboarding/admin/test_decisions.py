@@ -110,6 +110,24 @@ def test_document_decisions_write_their_events(client, reviewer, in_review):
     assert request.message == "The scan is cut off." and request.items[0]["kind"] == "document"
 
 
+def test_a_document_rejected_while_information_is_requested_stays_in_that_request(client, reviewer, in_review):
+    decide(client, in_review, "request_info", reason="Please send a clearer bank letter.")
+    document = in_review.documents.first()
+    decide(client, in_review, "document_reject", target=document.public_id, reason="Not a bank letter.")
+    assert Document.objects.get(pk=document.pk).status == "rejected"
+    assert events(in_review, "document_decided").filter(to_state="rejected").exists()
+    assert InfoRequest.objects.filter(application=in_review).count() == 1
+
+
+def test_returning_to_review_instead_of_the_second_approval_writes_its_event(client, approvable):
+    application = approvable(application_in_state(AppState.AWAITING_SECOND_APPROVAL, has_been_in_review=True,
+                                                  first_approver=officer(SENIOR_COMPLIANCE_OFFICER)))  # fmt: skip
+    staff_login(client, officer(SENIOR_COMPLIANCE_OFFICER))
+    decide(client, application, "return_to_review", reason="The bank letter is for another account.")
+    assert state_of(application) == AppState.IN_REVIEW
+    assert events(application, "returned_to_review").exists()
+
+
 def test_a_decision_on_a_stale_page_is_refused_with_a_message(client, reviewer, in_review):
     seen = page_version(in_review)
     document = in_review.documents.first()

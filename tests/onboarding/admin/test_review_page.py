@@ -59,6 +59,8 @@ def test_the_page_costs_the_same_queries_for_one_party_or_several(client, fresh_
             assert client.get(page_url(application)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+    # The two share a tax id: each page links the other.
+    assert page_url(one) in client.get(page_url(several)).content.decode()
 
 
 def test_personal_data_never_appears_in_the_page(client, populated):
