@@ -58,6 +58,8 @@ def _context(application: Application, email: str) -> dict:
     }
     if email == "info_requested":
         context["request"] = application.info_requests.filter(answered_at__isnull=True).first()
+        if context["request"] is not None:
+            context["expiry_days"] = context["request"].due_days
     if email == "documents_attention":
         context["documents"] = application.documents.filter(status__in=("rejected", "revision_requested"))
     return context
@@ -82,9 +84,9 @@ def merchant_email_send(*, application: Application, email: str) -> bool:
     sent_at = timezone.now()
     with transaction.atomic():
         if email == "info_requested":
-            InfoRequest.objects.filter(application=application, answered_at__isnull=True).update(
-                email_sent_at=sent_at, due_at=sent_at + timedelta(days=settings.INFO_REQUEST_EXPIRY_DAYS)
-            )
+            for request in InfoRequest.objects.filter(application=application, answered_at__isnull=True):
+                request.email_sent_at, request.due_at = sent_at, sent_at + timedelta(days=request.due_days)
+                request.save(update_fields=["email_sent_at", "due_at"])
         owed_work_done(subject=application, kind=email_kind(email))
     return True
 

@@ -30,9 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onboarding.info_requests import DOCUMENT_PATHS, document_path
 from onboarding.kyc.eligibility import request_eligibility
 from onboarding.kyc.kyc_checks import required_documents
-from onboarding.models import Application, CheckResult, Document, DocumentKind, Outcome, WalletRequest
+from onboarding.models import Application, CheckResult, Document, Outcome, WalletRequest
 from onboarding.states import AppState
 from onboarding.submission import completeness_errors
 
@@ -121,15 +122,6 @@ def _field_reason(path: str) -> tuple[str, str]:
     return _("This information is missing."), _("Fill it in.")
 
 
-COMPANY_DOCUMENT = "documents.company_registration"
-BANK_DOCUMENT = "documents.bank_account_proof"
-DOCUMENT_PATHS = {
-    DocumentKind.ARTICLES_OF_INCORPORATION: COMPANY_DOCUMENT,
-    DocumentKind.ARTICLES_OF_ORGANIZATION: COMPANY_DOCUMENT,
-    DocumentKind.PARTNERSHIP_AGREEMENT: COMPANY_DOCUMENT,
-    DocumentKind.VOIDED_CHECK: BANK_DOCUMENT,
-    DocumentKind.BANK_LETTER: BANK_DOCUMENT,
-}
 # Lazy: defined at import, read in the language of each request (and made plain str by _address_words).
 ADDRESS_WORDS = {
     "street_missing": (gettext_lazy("The street address is missing."), gettext_lazy("Enter the street and number.")),
@@ -186,7 +178,7 @@ def _missing(application: Application, reqs: Requirements) -> None:
 def _document_path(document: Document, parties: dict[str, int]) -> str:
     if document.party_id:
         return f"parties[{parties.get(document.party.public_id, 0)}].identity_document"
-    return DOCUMENT_PATHS.get(document.kind, f"documents.{document.kind}")
+    return document_path(document.kind)
 
 
 def _documents(application: Application, reqs: Requirements) -> None:
@@ -206,9 +198,16 @@ def _information_request(application: Application, reqs: Requirements) -> None:
     request = application.info_requests.filter(answered_at__isnull=True).first()
     if request is None:
         return
+    overdue = request.due_at <= timezone.now()
+    # Each item the officer named is due itself, with the officer's suggested fix; then the answer.
+    for item in request.items:
+        reqs.due(item["path"])
+        reqs.error("information_requested", item["path"], _("We asked about this in our request."), item["fix"])
+        if overdue and item["path"] not in reqs.past_due:
+            reqs.past_due.append(item["path"])
     reqs.due("information_request")
     reqs.error("information_requested", "information_request", request.message, _("Answer the request below."))
-    if request.due_at <= timezone.now():
+    if overdue:
         reqs.past_due.append("information_request")
 
 

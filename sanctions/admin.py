@@ -4,6 +4,7 @@ version (through the service, with a reason); entries (read-only), hits with cle
 (through the services, with a reason), refresh attempts. The full officer UI comes later and calls the
 same services."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
@@ -11,6 +12,7 @@ from django.utils.html import format_html_join
 from onboarding.admin.base import ReadOnlyAdmin
 from onboarding.errors import DomainError
 from onboarding.services.actors import SECOND_APPROVAL_PERM, Actor
+from sanctions import review_panel  # noqa: F401 (the hits on the officers' review page)
 from sanctions.freshness import delta_counts, held_version, list_age_days, list_is_stale
 from sanctions.hits import hit_clear, hit_confirm
 from sanctions.loading import list_version_activate
@@ -22,6 +24,7 @@ from sanctions.models import (
     SanctionsListVersion,
     SanctionsProgram,
 )
+from sanctions.programs import REASON_MAX_LENGTH, hits_in_program, program_set_blocking
 
 
 @admin.register(SanctionsListVersion)
@@ -125,11 +128,64 @@ class EntryAdmin(ReadOnlyAdmin):
     list_select_related = ("version",)
 
 
+class ProgramChangeForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), max_length=REASON_MAX_LENGTH)
+
+
 @admin.register(SanctionsProgram)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(ReadOnlyAdmin):
+    """Read-only: whether a program blocks changes only through the service (a reason, an event, the
+    re-screen of the affected hits)."""
+
     list_display = ("code", "blocking", "description")
     list_filter = ("blocking",)
     search_fields = ("code",)
+    actions = ["make_blocking", "make_restricting"]
+
+    def has_change_blocking_permission(self, request) -> bool:
+        return request.user.has_perm(SECOND_APPROVAL_PERM)
+
+    def _change(self, request, queryset, blocking: bool):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one program.", messages.ERROR)
+            return None
+        program = queryset.get()
+        form = ProgramChangeForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "sanctions/program_blocking.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "program": program,
+                    "blocking": blocking,
+                    "affected": len(hits_in_program(program.code)[1]),
+                    "form": form,
+                    "action": request.POST["action"],
+                    "opts": self.model._meta,
+                },
+            )
+        try:
+            program_set_blocking(
+                program=program,
+                blocking=blocking,
+                actor=Actor.for_user(request.user),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            self.message_user(request, f"{program.code}: {exc.message}", messages.ERROR)
+            return None
+        self.message_user(request, f"{program.code} is now {'blocking' if blocking else 'restricting'}; "
+                                   "the applications with hits on its entries are being screened again.")  # fmt: skip
+        return None
+
+    @admin.action(description="Make blocking (with a reason)", permissions=["change_blocking"])
+    def make_blocking(self, request, queryset):
+        return self._change(request, queryset, True)
+
+    @admin.action(description="Make restricting (with a reason)", permissions=["change_blocking"])
+    def make_restricting(self, request, queryset):
+        return self._change(request, queryset, False)
 
 
 @admin.register(EmbargoedJurisdiction)

@@ -17,3 +17,5 @@ class SanctionsConfig(AppConfig):
         register_component("sanctions_list", health_probe, required=False)
         # The re-screen a list version owes once active; one that cannot complete is listed for people.
         work.register_owed_work("sanctions_rescreen", "sanctions.tasks.rescreen_after_load")
+        # The re-screen of the hits under a program whose blocking flag an officer changed.
+        work.register_owed_work("sanctions_program_rescreen", "sanctions.tasks.rescreen_program")

@@ -1,9 +1,9 @@
 """The real ``sanctions`` check of the KYC pipeline (it replaces the foundation's not_run stand-in).
 
 Its fingerprint covers the application's business, parties and bank account, the active list version,
-the thresholds, the algorithm version, whether the list is stale, the stores' addresses and the officers'
-decisions on hits: any of them changing runs it again. With no list loaded it records ``not_run``; with a
-stale list never ``pass``.
+the thresholds, the algorithm version, whether the list is stale, the stores' addresses, the officers'
+decisions on hits and whether the programs of its hits block: any of them changing runs it again. With
+no list loaded it records ``not_run``; with a stale list never ``pass``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ class SanctionsCheck(Check):
         inputs = check_extra_inputs(application, version)
         inputs["list_stale"] = list_is_stale(version)
         inputs["decisions"] = hit_services.officer_decisions(application)
+        flags = hit_services.program_flags(application)
+        if flags:  # absent without hits, so results without hits keep the fingerprint they had
+            inputs["program_blocking"] = flags
         return inputs
 
     def run(self, application: Application) -> CheckOutcome:

@@ -6,7 +6,8 @@ Guarantees:
   (or jurisdiction); re-screening unchanged values against an unchanged entry adds nothing;
 * a clearance lasts while the screened-values hash and the entry's content hash stay the same, and carries
   over to the same person (same id-number blind index) on the merchant's next application; a change on
-  either side supersedes the old hit (kept as the record) with a new open one;
+  either side supersedes the old hit (kept as the record) with a new open one; a program's blocking flag
+  changing supersedes it too (the clearance carries over: the entry and the values are the same);
 * a confirmed hit stays confirmed until an officer says otherwise;
 * every status change writes an internal event on the hit, in the same transaction.
 """
@@ -29,7 +30,7 @@ from onboarding.services.events import event_record
 from onboarding.services.kyc_rules import application_require_second_approval
 from sanctions.freshness import list_age_days, list_is_stale
 from sanctions.matching import ALGORITHM_VERSION
-from sanctions.models import SanctionsHit, SanctionsListVersion
+from sanctions.models import SanctionsHit, SanctionsListVersion, SanctionsProgram
 from sanctions.screening import Candidate, thresholds
 
 logger = logging.getLogger(__name__)
@@ -142,12 +143,14 @@ def hits_sync(
                     continue
                 near_miss = candidate.kind == SanctionsHit.Kind.NAME and candidate.score < limits.review
                 same = existing.screened_hash == candidate.screened_hash and existing.entry_hash == candidate.entry_hash
-                if same and existing.near_miss == near_miss:
+                if same and existing.near_miss == near_miss and existing.blocking == candidate.blocking:
                     continue
                 if existing.screened_hash != candidate.screened_hash:
                     why = "screened values changed"
                 elif existing.entry_hash != candidate.entry_hash:
                     why = "entry changed"
+                elif existing.blocking != candidate.blocking:
+                    why = "program blocking changed"
                 else:  # the review threshold moved across this hit's score: it is classed anew
                     why = "review threshold changed"
                 _supersede(existing, actor, why)
@@ -257,6 +260,24 @@ def current_hits(application: Application) -> list[SanctionsHit]:
         .exclude(status=Status.CLOSED)
         .select_related("party")
         .order_by("id")
+    )
+
+
+def program_flags(application: Application) -> list[list]:
+    """Whether each program of the application's current hits blocks: an input of the check's fingerprint,
+    so an officer changing a program's flag makes the affected results stale (and only those)."""
+    codes = set()
+    for programs in (
+        SanctionsHit.objects.filter(application=application, is_current=True, kind=SanctionsHit.Kind.NAME)
+        .exclude(status=Status.CLOSED)
+        .values_list("programs", flat=True)
+    ):
+        codes.update(programs or [])
+    if not codes:
+        return []
+    return sorted(
+        [code, blocking]
+        for code, blocking in SanctionsProgram.objects.filter(code__in=codes).values_list("code", "blocking")
     )
 
 

@@ -127,6 +127,26 @@ def rescreen_application(
     )
 
 
+def rescreen_entries(
+    *, version: SanctionsListVersion, uids: set[int], application_ids: set[int] | None = None
+) -> RescreenSummary:
+    """Re-screen the applications in scope (``application_ids`` of them, when given) against some entries
+    only, with the effects of a new hit, and record their sanctions results again: what a change beside
+    the list (a program's blocking flag) owes the hits on those entries."""
+    summary = RescreenSummary(version=version.public_id)
+    applications = applications_to_rescreen()
+    if application_ids is not None:
+        applications = applications.filter(pk__in=application_ids)
+    for application in applications:
+        summary.applications += 1
+        result = rescreen_application(application, version, only_uids=uids)
+        summary.new_hits += len(result.new_open)
+        _effects(application, result, summary)
+        if application.state not in (AppState.SUBMITTED, AppState.SCREENING):  # the pipeline records those
+            sanctions_check_record(application=application, screen=False)
+    return summary
+
+
 def rescreen(*, version: SanctionsListVersion, full: bool = False, close_removed: bool = True) -> RescreenSummary:
     """Re-screen everything in scope against a version (its delta, or the whole list with ``full``).
 

@@ -41,3 +41,18 @@ def rescreen_after_load(version_public_id: str, full: bool = False) -> dict:
     with work.failures_recorded(subject_type="sanctions.sanctionslistversion", subject_id=version_public_id,
                                 kind=RESCREEN):  # fmt: skip
         return rescreen_loaded(version=version, full=full).as_dict()
+
+
+@shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def rescreen_program(program_pk: str) -> dict:
+    """The re-screen a change of a program's blocking flag owes (the hits on its entries)."""
+    from sanctions.models import SanctionsProgram
+    from sanctions.programs import PROGRAM_RESCREEN, program_rescreen
+
+    program = SanctionsProgram.objects.filter(pk=program_pk).first()
+    if program is None:
+        logger.warning("rescreen: no sanctions program %s", program_pk)
+        return {}
+    with work.failures_recorded(subject_type="sanctions.sanctionsprogram", subject_id=str(program_pk),
+                                kind=PROGRAM_RESCREEN):  # fmt: skip
+        return program_rescreen(program=program).as_dict()

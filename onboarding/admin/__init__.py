@@ -1,3 +1,12 @@
 """The officers' admin, one module per subject; importing the package registers them all."""
 
-from onboarding.admin import applications, events, merchants, partners, rules, staff, work  # noqa: F401
+from onboarding.admin import (  # noqa: F401
+    applications,
+    events,
+    merchants,
+    partners,
+    rules,
+    second_approval,
+    staff,
+    work,
+)

@@ -1,16 +1,18 @@
-"""Applications and their check results, with personal data masked."""
+"""Applications (their review page: onboarding.admin.review) and their check results, personal data masked."""
 
 from django.contrib import admin
 
+from onboarding.admin import decisions  # noqa: F401 (registers the page's decisions)
 from onboarding.admin.base import ReadOnlyAdmin
 from onboarding.admin.queue import ReviewQueueMixin
+from onboarding.admin.review import ReviewPageMixin
 from onboarding.crypto import MASK
 from onboarding.models import Application, CheckResult
 from onboarding.services.actors import REVIEW_PERM
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReviewQueueMixin, ReadOnlyAdmin):
+class ApplicationAdmin(ReviewQueueMixin, ReviewPageMixin, ReadOnlyAdmin):
     exclude = ("tax_id", "tax_id_index")
     readonly_fields = ("masked_tax_id",)
 

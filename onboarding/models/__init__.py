@@ -7,6 +7,7 @@ from onboarding.models.application import (
     EntityType,
     InfoRequest,
     RiskBand,
+    SecondApprovalQueue,
     TaxIdType,
 )
 from onboarding.models.base import Acquirer, Channel, Wallet
@@ -46,6 +47,7 @@ __all__ = [
     "Partner",
     "PartnerApiKey",
     "ReviewCase",
+    "SecondApprovalQueue",
     "Party",
     "Store",
     "TaxIdType",

@@ -136,6 +136,11 @@ class InfoRequest(models.Model):
     public_id = PublicIdField(prefix="rfi")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="info_requests")
     message = models.TextField(help_text="Shown to the merchant and partner")
+    #: what the merchant is asked to fix, each naming a field path or a document kind with a suggested fix:
+    #: ``{"path": "business.tax_id", "kind": "field"|"document", "document_kind": "", "fix": "..."}``
+    items = models.JSONField(default=list, blank=True, help_text="Shown to the merchant and partner")
+    #: the officer's chosen time to answer, counted from when the email is sent
+    due_days = models.PositiveSmallIntegerField(default=30)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     # Counted from when its email was sent (set again then), so a slow mail queue costs the merchant nothing.
@@ -154,3 +159,12 @@ class InfoRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Information request {self.public_id}"
+
+
+class SecondApprovalQueue(Application):
+    """The applications awaiting a second approval: a queue of its own in the admin (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "application awaiting second approval"
+        verbose_name_plural = "applications awaiting second approval"

@@ -9,7 +9,7 @@ language; what only officers and the system meet (approving, declining, re-runni
 event's details stay English.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from onboarding.info_requests import info_request_items_clean
 from onboarding.input import FieldErrors, clean_ip_address, clean_text, text_limit
 from onboarding.kyc.evidence import evidence_ensure, stale_checks
 from onboarding.models import Application, InfoRequest
@@ -35,6 +36,7 @@ from onboarding.states import AppState
 from onboarding.submission import completeness_errors
 
 NOTE_MAX_LENGTH = 10_000
+MAX_DUE_DAYS = 90
 # Re-running the checks after an answer is the system's move, not the merchant's.
 RECHECK = Actor.system("kyc-pipeline")
 WITHDRAWABLE = AppState.OPEN
@@ -137,9 +139,35 @@ def application_rerun_checks(*, application: Application, actor: Actor, note: st
         _note(application, actor, "officer_note", note=note)
 
 
-def application_request_info(*, application: Application, actor: Actor, message: str) -> InfoRequest:
+def _due_days(due_date) -> int:
+    """Days the merchant has to answer: until the officer's date (from today), or the default."""
+    if due_date in (None, ""):
+        return settings.INFO_REQUEST_EXPIRY_DAYS
+    if isinstance(due_date, str):
+        try:
+            due_date = date.fromisoformat(due_date)
+        except ValueError:
+            due_date = None
+    if not isinstance(due_date, date) or isinstance(due_date, datetime):
+        raise ValidationFailed("Give the due date as a date.", fields={"due_date": ["Enter a valid date."]})
+    days = (due_date - timezone.localdate()).days
+    if not 1 <= days <= MAX_DUE_DAYS:
+        raise ValidationFailed(
+            "The due date must be between tomorrow and 90 days from now.",
+            fields={"due_date": [f"Choose a date from tomorrow to {MAX_DUE_DAYS} days ahead."]},
+        )
+    return days
+
+
+def application_request_info(
+    *, application: Application, actor: Actor, message: str, items: list | None = None, due_date=None
+) -> InfoRequest:
+    """Ask the merchant for information: a question and the items it names (field paths or document kinds,
+    each with a suggested fix), answered within ``due_date`` (counted from when the email is sent)."""
     actor.require_perm(REVIEW_PERM, "request information")
     message = _cleaned("message", clean_text, message, max_length=NOTE_MAX_LENGTH, multiline=True, required=True)
+    items = info_request_items_clean(application, items)
+    due_days = _due_days(due_date)
     with transaction.atomic():
         application_transition(
             application,
@@ -151,11 +179,34 @@ def application_request_info(*, application: Application, actor: Actor, message:
         request = InfoRequest.objects.create(
             application=application,
             message=message,
+            items=items,
+            due_days=due_days,
             requested_by=actor.user,
-            due_at=timezone.now() + timedelta(days=settings.INFO_REQUEST_EXPIRY_DAYS),
+            due_at=timezone.now() + timedelta(days=due_days),
         )
         merchant_email_owe(application=application, email="info_requested")
         return request
+
+
+def application_request_document_revision(
+    *, application: Application, actor: Actor, document, status: str, reason: str, due_date=None
+) -> InfoRequest:
+    """Reject a document or ask for a new version of it inside an information request, so the merchant
+    (whose uploads are open only in draft and info_requested) can act on it; ``reason`` is what they read."""
+    from onboarding.services.documents import document_decide
+
+    if document.application_id != application.pk:
+        raise ValidationFailed("The document is not on this application.", fields={"document": ["Not here."]})
+    reason = _cleaned("reason", clean_text, reason, max_length=300, required=True)
+    with transaction.atomic():
+        document_decide(document=document, actor=actor, status=status, reason=reason)
+        return application_request_info(
+            application=application,
+            actor=actor,
+            message=reason,
+            items=[{"document": document.kind, "fix": reason}],
+            due_date=due_date,
+        )
 
 
 def application_answer_info(*, application: Application, actor: Actor, answer: str) -> None:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from onboarding.errors import DomainError, InvalidTransition, ValidationFailed
+from onboarding.info_requests import info_request_item_rows
 from onboarding.models import Application, DocumentKind, WalletRequest
 from onboarding.requirements import application_requirements
 from onboarding.selectors import applications_for_user, shared_timeline
@@ -213,6 +214,7 @@ def page_context(application: Application, *, answer_form: AnswerForm | None = N
     return {
         **live_context(application),
         "open_request": open_request,
+        "request_items": info_request_item_rows(open_request),
         "answer_form": answer_form or (AnswerForm() if open_request else None),
         "editable": editable,
         "steps": progress.progress(application, "") if editable else [],
