@@ -9,6 +9,7 @@ class SanctionsConfig(AppConfig):
         from onboarding import work
         from onboarding.kyc.registry import register
         from portal.health import register_component
+        from sanctions import casework
         from sanctions.check import SanctionsCheck
         from sanctions.freshness import health_probe
 
@@ -17,3 +18,5 @@ class SanctionsConfig(AppConfig):
         register_component("sanctions_list", health_probe, required=False)
         # The re-screen a list version owes once active; one that cannot complete is listed for people.
         work.register_owed_work("sanctions_rescreen", "sanctions.tasks.rescreen_after_load")
+        # Review cases about hits: when they close, when a suspension lifts, what their page shows.
+        casework.register()

@@ -1,3 +1,3 @@
 """The officers' admin, one module per subject; importing the package registers them all."""
 
-from onboarding.admin import applications, events, merchants, partners, rules, work  # noqa: F401
+from onboarding.admin import applications, cases, events, merchants, partners, rules, work  # noqa: F401
