@@ -1,3 +1,14 @@
 """The officers' admin, one module per subject; importing the package registers them all."""
 
-from onboarding.admin import applications, cases, events, merchants, partners, rules, work  # noqa: F401
+from onboarding.admin import (  # noqa: F401
+    applications,
+    cases,
+    documents,
+    events,
+    export,
+    merchants,
+    partners,
+    reveal,
+    rules,
+    work,
+)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from onboarding.admin.base import ReadOnlyAdmin
+from onboarding.admin.export import export_for_examiner
 from onboarding.crypto import MASK
 from onboarding.models import Application, CheckResult
 from onboarding.services.actors import REVIEW_PERM
@@ -15,6 +16,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     search_fields = ("public_id", "legal_name", "dba")
     exclude = ("tax_id", "tax_id_index")
     readonly_fields = ("masked_tax_id",)
+    actions = [export_for_examiner]
 
     def get_exclude(self, request, obj=None):
         # The internal decline reason (a sanctions match among them) is for officers, never for support.
