@@ -6,7 +6,9 @@ Sanctions screening opens cases about hits, and only it knows what a hit's statu
 * **reactivation rules**: what stands in the way of lifting a suspension (an open or confirmed hit; the
   officer who cleared the hit that caused it);
 * the **evidence** a case page shows for that reason (a template and its context);
-* the **open-hit count** of a merchant, as a query expression the case queue sorts and filters on.
+* the **open-hit count** of a merchant, as a query expression the case queue sorts and filters on;
+* an application's **hits beside their list entries**, for any page that shows them with
+  ``admin/onboarding/includes/hit.html`` (the case page, the application's review page).
 
 Rules return plain sentences an officer can act on; an empty list means nothing stands in the way.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db.models import Expression, Value
 
-from onboarding.models import Merchant, ReviewCase
+from onboarding.models import Application, Merchant, ReviewCase
 from onboarding.services.actors import Actor
 
 
@@ -46,6 +48,7 @@ _reactivation_rules: list[ReactivationRule] = []
 _evidence: dict[str, CaseEvidence] = {}
 _open_hits: list[Callable[[], Expression]] = []
 _case_hits: list[Callable[[ReviewCase], list[str]]] = []
+_application_hits: list[Callable[[Application], list[dict]]] = []
 
 
 def register_close_rule(reason_code: str, rule: CloseRule) -> None:
@@ -70,6 +73,10 @@ def register_case_hits(hits: Callable[[ReviewCase], list[str]]) -> None:
     _case_hits[:] = [hits]
 
 
+def register_application_hits(hits: Callable[[Application], list[dict]]) -> None:
+    _application_hits[:] = [hits]
+
+
 def close_problems(case: ReviewCase) -> list[str]:
     return [problem for rule in _close_rules.get(case.reason_code, []) for problem in rule(case)]
 
@@ -90,3 +97,8 @@ def open_hits_expression() -> Expression:
 def case_hits(case: ReviewCase) -> list[str]:
     """The public ids of the hits a case is about (a suspension from the case names them)."""
     return _case_hits[0](case) if _case_hits else []
+
+
+def application_hits(application: Application) -> list[dict]:
+    """The application's current hits, each ``{"hit", "entry", "version_age_days"}`` for the hit include."""
+    return _application_hits[0](application) if _application_hits else []

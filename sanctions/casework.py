@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from onboarding import casework
 from onboarding.models import Merchant, ReviewCase
 from onboarding.services.actors import Actor
-from sanctions.evidence import hits_beside_entries
+from sanctions.evidence import application_hits_beside_entries, hits_beside_entries
 from sanctions.models import OfacReport, SanctionsHit
 
 Status = SanctionsHit.Status
@@ -36,7 +36,9 @@ def named_hits(case: ReviewCase) -> list[str]:
 def hits_on_case(case: ReviewCase) -> list[SanctionsHit]:
     """Each named hit, or the current hit that took its place."""
     found: list[SanctionsHit] = []
-    for hit in SanctionsHit.objects.filter(public_id__in=named_hits(case)).select_related("version", "party"):
+    for hit in SanctionsHit.objects.filter(public_id__in=named_hits(case)).select_related(
+        "version", "party", "status_by"
+    ):
         if not hit.is_current and hit.status != Status.CLOSED:
             successor = (
                 SanctionsHit.objects.filter(
@@ -45,7 +47,7 @@ def hits_on_case(case: ReviewCase) -> list[SanctionsHit]:
                     target_key=hit.target_key,
                     is_current=True,
                 )
-                .select_related("version", "party")
+                .select_related("version", "party", "status_by")
                 .first()
             )
             if successor is None:
@@ -108,6 +110,7 @@ def register() -> None:
     casework.register_reactivation_rule(reactivation_problems)
     casework.register_open_hits(open_hits_expression)
     casework.register_case_hits(lambda case: [h.public_id for h in hits_on_case(case)])
+    casework.register_application_hits(application_hits_beside_entries)
     casework.register_evidence(
         SANCTIONS_CASE, casework.CaseEvidence("admin/onboarding/includes/case_hits.html", case_evidence)
     )

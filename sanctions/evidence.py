@@ -4,6 +4,7 @@ the list version with its age. One query for the entries and one for the program
 
 from __future__ import annotations
 
+from onboarding.models import Application
 from sanctions.freshness import list_age_days
 from sanctions.models import SanctionsEntry, SanctionsHit, SanctionsProgram
 
@@ -64,3 +65,14 @@ def hits_beside_entries(hits: list[SanctionsHit]) -> list[dict]:
         }
         for hit in hits
     ]
+
+
+def application_hits_beside_entries(application: Application) -> list[dict]:
+    """The application's current hits (the closed ones left out), each beside its entry."""
+    hits = (
+        SanctionsHit.objects.filter(application=application, is_current=True)
+        .exclude(status=SanctionsHit.Status.CLOSED)
+        .select_related("party", "version", "status_by")
+        .order_by("id")
+    )
+    return hits_beside_entries(list(hits))

@@ -16,7 +16,7 @@ from onboarding.admin.base import ReadOnlyAdmin
 from onboarding.errors import DomainError
 from onboarding.models import Event, ReviewCase
 from onboarding.services.actors import REVIEW_PERM, Actor
-from onboarding.services.cases import review_case_close
+from onboarding.services.cases import review_case_assign, review_case_close
 from onboarding.services.merchants import merchant_reactivate, merchant_suspend
 from onboarding.states import MerchantState
 
@@ -31,6 +31,21 @@ class CaseDecisionForm(forms.Form):
     DECISIONS = (("close", "Close the case"), ("suspend", "Suspend the merchant"), ("reactivate", "Reactivate"))
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000, strip=True)
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return (("me", _("Assigned to me")), ("nobody", _("Unassigned")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assigned_to=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(assigned_to__isnull=True)
+        return queryset
 
 
 class HasOpenHitsFilter(admin.SimpleListFilter):
@@ -50,11 +65,12 @@ class HasOpenHitsFilter(admin.SimpleListFilter):
 
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(ReadOnlyAdmin):
-    list_display = ("public_id", "kind", "merchant", "opened_at", "open_hit_count", "status", "closed_by")
-    list_filter = ("status", "reason_code", HasOpenHitsFilter)
-    list_select_related = ("merchant", "closed_by")
+    list_display = ("public_id", "kind", "merchant", "opened_at", "open_hit_count", "assigned_to", "status")
+    list_filter = ("status", "reason_code", HasOpenHitsFilter, AssigneeFilter)
+    list_select_related = ("merchant", "assigned_to")
     search_fields = ("public_id", "merchant__public_id", "merchant__legal_name", "merchant__dba")
     show_full_result_count = False
+    actions = ["assign_to_me", "unassign"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(open_hits=casework.open_hits_expression())
@@ -70,6 +86,24 @@ class ReviewCaseAdmin(ReadOnlyAdmin):
     @admin.display(description="Open hits", ordering="open_hits")
     def open_hit_count(self, obj):
         return obj.open_hits
+
+    def has_assign_permission(self, request) -> bool:
+        return request.user.has_perm(REVIEW_PERM)
+
+    def _assign(self, request, queryset, assignee) -> None:
+        for case in queryset:
+            try:
+                review_case_assign(case=case, actor=Actor.for_user(request.user), assignee=assignee)
+            except DomainError as error:
+                self.message_user(request, f"{case.public_id}: {error.message}", messages.ERROR)
+
+    @admin.action(description="Assign to me", permissions=["assign"])
+    def assign_to_me(self, request, queryset):
+        self._assign(request, queryset, request.user)
+
+    @admin.action(description="Unassign", permissions=["assign"])
+    def unassign(self, request, queryset):
+        self._assign(request, queryset, None)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         case = self.get_object(request, object_id)

@@ -94,3 +94,59 @@ def test_decisions_through_the_case_page_write_the_services_events(
     assert case.status == "closed" and case.closed_by == other_senior
     closed = Event.objects.get(action="review_case_closed", subject_id=case.public_id)
     assert closed.actor_user == other_senior and closed.details["resolution"] == "False positive; merchant reviewed."
+
+
+def test_an_eligibility_case_shows_each_wallet_the_new_rules_rate_worse(client, compliance_officer):
+    merchant = Merchant.objects.create(
+        legal_name="Pearl River LLC", tax_id_type="ein", tax_id_index="y", state="active"
+    )
+    wallets = [{"wallet": "wechat_pay", "channel": "in_store", "from": "eligible", "to": "review",
+                "reason": "Restaurants in NY need review", "sources": ["wechat_proper_use"]}]  # fmt: skip
+    case, _ = review_case_open(merchant=merchant, actor=Actor.system("t"), reason_code="eligibility_changed",
+                               summary="WeChat Pay eligibility changed",
+                               details={"from_version": 1, "to_version": 2, "wallets": wallets})  # fmt: skip
+    staff_login(client, compliance_officer)
+    html = client.get(page(case)).content.decode()
+    assert "Rules v1 → v2" in html and "Restaurants in NY need review" in html and "wechat_proper_use" in html
+    assert 'value="suspend"' in html and 'value="close"' in html and 'value="reactivate"' not in html
+
+
+def test_officers_take_cases_from_the_queue_and_give_them_back(client, suspended_case, compliance_officer):
+    url = reverse("admin:onboarding_reviewcase_changelist")
+    staff_login(client, compliance_officer)
+    client.post(url, {"action": "assign_to_me", "_selected_action": [suspended_case.case.pk]})
+    case = ReviewCase.objects.get(pk=suspended_case.case.pk)
+    assert case.assigned_to == compliance_officer and case.assigned_at is not None
+    assigned = Event.objects.get(action="review_case_assigned", subject_id=case.public_id)
+    assert assigned.actor_user == compliance_officer and assigned.details["to"] == compliance_officer.username
+    mine = client.get(url + "?assigned=me")
+    assert [c.public_id for c in mine.context["cl"].result_list] == [case.public_id]
+    assert compliance_officer.username in mine.content.decode()
+
+    client.post(url, {"action": "unassign", "_selected_action": [case.pk]})
+    assert ReviewCase.objects.get(pk=case.pk).assigned_to is None
+    assert Event.objects.filter(action="review_case_unassigned", subject_id=case.public_id).exists()
+    assert [c.public_id for c in client.get(url + "?assigned=nobody").context["cl"].result_list] == [case.public_id]
+
+
+def test_a_case_goes_only_to_an_officer(suspended_case, compliance_officer, support):
+    from onboarding.errors import DomainError
+    from onboarding.services.cases import review_case_assign
+
+    with pytest.raises(DomainError):
+        review_case_assign(case=suspended_case.case, actor=Actor.for_user(compliance_officer), assignee=support)
+    with pytest.raises(DomainError):
+        review_case_assign(case=suspended_case.case, actor=Actor.for_user(support), assignee=support)
+
+
+def test_the_hit_include_serves_any_page_that_shows_an_applications_hits(suspended_case, django_assert_max_num_queries):
+    from django.template.loader import render_to_string
+
+    from onboarding import casework
+
+    application = suspended_case.hit.application
+    with django_assert_max_num_queries(3):  # the hits, their entries, their programs
+        items = casework.application_hits(application)
+        html = "".join(render_to_string("admin/onboarding/includes/hit.html", {"item": item}) for item in items)
+    assert [item["hit"] for item in items] == [suspended_case.hit]
+    assert "MORENO, Daniel" in html and "Daniel Moreno" in html and "blocking" in html
