@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from onboarding.errors import PermissionDenied as DomainPermissionDenied
 from onboarding.models import Document
-from onboarding.services.actors import Actor
+from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.reveal import document_open
 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -15,6 +15,8 @@ EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 @never_cache
 def document_view(request, public_id: str):
+    if not request.user.has_perm(REVIEW_PERM):
+        raise PermissionDenied  # before the lookup: whether a document exists is not for support to learn
     document = get_object_or_404(Document.objects.select_related("application"), public_id=public_id)
     try:
         content = document_open(actor=Actor.for_user(request.user), document=document)
