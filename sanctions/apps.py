@@ -8,8 +8,11 @@ class SanctionsConfig(AppConfig):
     def ready(self) -> None:
         from onboarding import work
         from onboarding.kyc.registry import register
+        from onboarding.services.export import register_export_section
         from portal.health import register_component
+        from sanctions import casework
         from sanctions.check import SanctionsCheck
+        from sanctions.export import sanctions_tables
         from sanctions.freshness import health_probe
 
         # "onboarding" comes first in INSTALLED_APPS: this replaces its not_run stand-in.
@@ -19,3 +22,7 @@ class SanctionsConfig(AppConfig):
         work.register_owed_work("sanctions_rescreen", "sanctions.tasks.rescreen_after_load")
         # The re-screen of the hits under a program whose blocking flag an officer changed.
         work.register_owed_work("sanctions_program_rescreen", "sanctions.tasks.rescreen_program")
+        # Review cases about hits: when they close, when a suspension lifts, what their page shows.
+        casework.register()
+        # The examiner's export carries the hits, their decisions and the OFAC reports.
+        register_export_section(sanctions_tables)

@@ -31,6 +31,7 @@ from onboarding.services.kyc_rules import application_require_second_approval
 from sanctions.freshness import list_age_days, list_is_stale
 from sanctions.matching import ALGORITHM_VERSION
 from sanctions.models import SanctionsHit, SanctionsListVersion, SanctionsProgram
+from sanctions.reporting import ofac_report_record
 from sanctions.screening import Candidate, thresholds
 
 logger = logging.getLogger(__name__)
@@ -329,6 +330,7 @@ def evaluate(application: Application, version: SanctionsListVersion) -> CheckOu
     potential_block = bool(open_owners - confirmed_owners) and possible_share >= 50
     details = {
         "list_version": version.public_id,
+        "algorithm": ALGORITHM_VERSION,
         "thresholds": {"near_miss": limits.near_miss, "review": limits.review, "block": limits.block},
         "list_age_days": list_age_days(version),
         "list_stale": stale,
@@ -385,6 +387,8 @@ def _decide(hit: SanctionsHit, actor: Actor, reason: str, target: str, action: s
         current.save(update_fields=["status", "status_at", "status_by", "status_reason"])
         _event(current, actor, action, from_state=from_state, details={"reason": current.status_reason})
         open_hits_recount(current.application_id)
+        if target == Status.CONFIRMED:
+            ofac_report_record(hit=current, actor=actor)
         if target == Status.CLEARED and current.score >= thresholds().review:
             # Four-eyes: the officer who clears a review-level hit does not also approve alone.
             application_require_second_approval(

@@ -243,3 +243,36 @@ class SanctionsHit(models.Model):
     @property
     def needs_review(self) -> bool:
         return self.status == self.Status.OPEN and not self.near_miss
+
+
+class OfacReport(models.Model):
+    """What a confirmed match obliges us to report to OFAC, and by when (internal only).
+
+    A match on the SDN list under a blocking program means the relationship is blocked: a report of
+    blocked property is due within ten business days (31 CFR 501.603). Any other confirmed match is a
+    rejection (31 CFR 501.604), due in the same time. The due date counts business days after the
+    confirmation, weekends and US federal holidays excluded (``sanctions.reporting``)."""
+
+    class Decision(models.TextChoices):
+        BLOCKED = "blocked", "Blocked (report of blocked property)"
+        REJECTED = "rejected", "Rejected (report of a rejected transaction)"
+
+    public_id = PublicIdField(prefix="ofr")
+    hit = models.ForeignKey(SanctionsHit, on_delete=models.PROTECT, related_name="ofac_reports")
+    application = models.ForeignKey("onboarding.Application", on_delete=models.PROTECT, related_name="+")
+    merchant = models.ForeignKey(
+        "onboarding.Merchant", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    confirmed_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(help_text="Ten business days after the confirmation")
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = "OFAC report due"
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} for {self.hit.public_id}, due {self.due_on}"

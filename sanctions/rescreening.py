@@ -90,6 +90,7 @@ def _effects(application: Application, result: SyncResult, summary: RescreenSumm
                 merchant=merchant,
                 actor=RESCREENING,
                 reason="New sanctions hit at or above the block threshold: " + ", ".join(h.public_id for h in blocking),
+                hits=[h.public_id for h in blocking],
             )
             summary.suspended.append(merchant.public_id)
         if merchant.state != MerchantState.CLOSED:

@@ -2,9 +2,13 @@
 
 from onboarding.admin import (  # noqa: F401
     applications,
+    cases,
+    documents,
     events,
+    export,
     merchants,
     partners,
+    reveal,
     rules,
     second_approval,
     staff,

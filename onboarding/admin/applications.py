@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from onboarding.admin import decisions  # noqa: F401 (registers the page's decisions)
 from onboarding.admin.base import ReadOnlyAdmin
+from onboarding.admin.export import export_for_examiner
 from onboarding.admin.queue import ReviewQueueMixin
 from onboarding.admin.review import ReviewPageMixin
 from onboarding.crypto import MASK
@@ -15,6 +16,7 @@ from onboarding.services.actors import REVIEW_PERM
 class ApplicationAdmin(ReviewQueueMixin, ReviewPageMixin, ReadOnlyAdmin):
     exclude = ("tax_id", "tax_id_index")
     readonly_fields = ("masked_tax_id",)
+    actions = [export_for_examiner]
 
     def get_exclude(self, request, obj=None):
         # The internal decline reason (a sanctions match among them) is for officers, never for support.

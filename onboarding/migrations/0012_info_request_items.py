@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onboarding', '0010_info_request_email'),
+        ('onboarding', '0011_review_queue'),
     ]
 
     operations = [

@@ -28,9 +28,15 @@ class ReviewCase(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     resolution = models.TextField(blank=True)
+    # The officer working the case, if anyone has taken it (``review_case_assign``).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["status", "opened_at"], name="case_queue_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["merchant", "reason_code"], condition=Q(status="open"), name="one_open_case_per_reason"

@@ -160,3 +160,9 @@ def eligibility_changes_apply(
 def _covers(case, version: int) -> bool:
     seen = [case.details.get("to_version")] + [u.get("to_version") for u in case.details.get("updates", [])]
     return version in seen
+
+
+def eligibility_case_evidence(case) -> dict:
+    """What an eligibility case page shows: each change of the rules that opened or updated the case."""
+    updates = case.details.get("updates", [])
+    return {"changes": [case.details, *updates]}

@@ -1,10 +1,18 @@
-"""The merchant's life with us: onboarding → active → suspended → active | closed."""
+"""The merchant's life with us: onboarding → active → suspended → active | closed.
+
+A suspension for a sanctions hit names its hits in an internal event (``suspension_cause``); lifting
+such a suspension takes a senior officer, and the rules sanctions screening registers
+(``onboarding.casework``) refuse it while a hit is open or confirmed, or to the officer who cleared it.
+"""
+
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
-from onboarding.errors import DomainError
-from onboarding.models import Application, Merchant, MerchantWallet
-from onboarding.services.actors import REVIEW_PERM, Actor
+from onboarding import casework
+from onboarding.errors import DomainError, PermissionDenied
+from onboarding.models import Application, Event, Merchant, MerchantWallet
+from onboarding.services.actors import REVIEW_PERM, SECOND_APPROVAL_PERM, Actor
 from onboarding.services.events import event_record
 from onboarding.statemachine import apply_transition
 from onboarding.states import MERCHANT_MACHINE, AppState, MerchantState
@@ -47,6 +55,8 @@ def _move(
     reason_code: str,
     note: str = "",
     updates: dict | None = None,
+    guard: Callable[[Merchant], None] | None = None,
+    cause: dict | None = None,
 ) -> None:
     def record(instance: Merchant, source: str) -> None:
         event_record(
@@ -60,10 +70,14 @@ def _move(
         )
         if note:
             event_record(actor=actor, subject=instance, action="note", details={"note": note})
+        if cause:
+            event_record(actor=actor, subject=instance, action=SUSPENSION_CAUSE, details=cause)
 
     try:
         with transaction.atomic():
-            apply_transition(merchant, machine=MERCHANT_MACHINE, target=target, on_applied=record, updates=updates)
+            apply_transition(
+                merchant, machine=MERCHANT_MACHINE, target=target, on_applied=record, updates=updates, guard=guard
+            )
     except IntegrityError as exc:
         raise DomainError(
             "Another live merchant already has this tax id; review the two before activating this one.",
@@ -84,28 +98,68 @@ def merchant_activate(*, merchant: Merchant, actor: Actor, application: Applicat
     )
 
 
-def merchant_suspend(*, merchant: Merchant, actor: Actor, reason: str) -> None:
+SUSPENSION_CAUSE = "suspension_cause"
+
+
+def _require_reason(reason: str, what: str) -> None:
+    if not (reason or "").strip():
+        raise DomainError(f"Give the reason to {what}.", code="reason_required")
+
+
+def merchant_suspend(
+    *, merchant: Merchant, actor: Actor, reason: str, hits: list[str] | None = None, case: str = ""
+) -> None:
+    """Suspend a live merchant; ``hits`` (public ids) when the suspension is for sanctions hits, recorded
+    internally (the merchant's event carries only the neutral reason code)."""
     if not actor.is_system:
         actor.require_perm(REVIEW_PERM, "suspend a merchant")
+    _require_reason(reason, "suspend the merchant")
+    cause = {"hits": sorted(set(hits)), **({"case": case} if case else {})} if hits else None
     _move(
         merchant,
         target=MerchantState.SUSPENDED,
         actor=actor,
         action="suspended",
         reason_code="merchant_suspended",
-        note=reason,
+        note=reason.strip(),
+        cause=cause,
     )
 
 
+def merchant_suspension(merchant: Merchant) -> casework.Suspension:
+    """Why the merchant was last suspended (read from the event log, which nobody can rewrite)."""
+    events = Event.objects.filter(subject_type="merchant", subject_id=merchant.public_id)
+    last = events.filter(action="suspended").order_by("-id").first()
+    if last is None:
+        return casework.Suspension()
+    cause = events.filter(action=SUSPENSION_CAUSE, id__gt=last.id).order_by("id").first()
+    if cause is None:
+        return casework.Suspension()
+    return casework.Suspension(hits=tuple(cause.details.get("hits", [])), case=cause.details.get("case", ""))
+
+
 def merchant_reactivate(*, merchant: Merchant, actor: Actor, reason: str) -> None:
+    """Lift a suspension. One for sanctions hits is lifted only by a senior officer, and only when the
+    registered rules find nothing in the way (checked on the locked merchant row)."""
     actor.require_perm(REVIEW_PERM, "reactivate a merchant")
+    _require_reason(reason, "reactivate the merchant")
+
+    def guard(current: Merchant) -> None:
+        suspension = merchant_suspension(current)
+        if suspension.for_hits and not actor.has_perm(SECOND_APPROVAL_PERM):
+            raise PermissionDenied("Only a senior compliance officer lifts a suspension for a sanctions hit.")
+        problems = casework.reactivation_problems(current, actor, suspension)
+        if problems:
+            raise DomainError("The merchant cannot be reactivated: " + "; ".join(problems), code="reactivation_refused")
+
     _move(
         merchant,
         target=MerchantState.ACTIVE,
         actor=actor,
         action="reactivated",
         reason_code="merchant_active",
-        note=reason,
+        note=reason.strip(),
+        guard=guard,
     )
 
 

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     review, approval, reveal or hit decision)."""
 
     dependencies = [
-        ("onboarding", "0010_info_request_email"),
-        ("sanctions", "0003_list_version_status"),
+        ("onboarding", "0014_case_decisions"),
+        ("sanctions", "0005_ofac_reports"),
         ("mfa", "0003_authenticator_type_uniq"),
     ]
 
