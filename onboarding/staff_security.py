@@ -96,6 +96,9 @@ def staff_refusal(request):
     return None
 
 
+LAST_SEEN_PRECISION_SECONDS = 60
+
+
 def is_staff_session(request) -> bool:
     user = getattr(request, "user", None)
     return bool(user is not None and user.is_authenticated and user.is_staff)
@@ -114,6 +117,9 @@ class StaffSessionMiddleware:
                 return refusal
         response = self.get_response(request)
         if is_staff_session(request):  # also right after a staff sign-in, and never after a sign-out
-            request.session[LAST_SEEN_KEY] = time.time()
-            request.session.set_expiry(idle_seconds())
+            now = time.time()
+            # Saving the session costs a write on every page; within a minute the idle limit loses nothing.
+            if now - request.session.get(LAST_SEEN_KEY, 0) >= LAST_SEEN_PRECISION_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
+                request.session.set_expiry(idle_seconds())
         return response

@@ -16,7 +16,7 @@ from onboarding.services.actors import REVIEW_PERM
 class ApplicationAdmin(ReviewQueueMixin, ReviewPageMixin, ReadOnlyAdmin):
     exclude = ("tax_id", "tax_id_index")
     readonly_fields = ("masked_tax_id",)
-    actions = [export_for_examiner]
+    actions = [*ReviewQueueMixin.actions, export_for_examiner]
 
     def get_exclude(self, request, obj=None):
         # The internal decline reason (a sanctions match among them) is for officers, never for support.

@@ -27,7 +27,7 @@ def zip_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-@admin.action(description="Export for an examiner (ZIP of CSV and JSON)")
+@admin.action(description="Export for an examiner (ZIP of CSV and JSON)", permissions=["review"])
 def export_for_examiner(modeladmin, request, queryset):
     applications = list(queryset.order_by("id"))
     try:
