@@ -4,6 +4,7 @@ The second approval itself is given on the application's review page, offered on
 (``second_approve_application``) other than the first approver; ``application_approve`` enforces both."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -41,6 +42,8 @@ class SecondApprovalQueueAdmin(ReadOnlyAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         return HttpResponseRedirect(reverse("admin:onboarding_application_change", args=[object_id]))
 
     @admin.display(description="Application")
