@@ -366,6 +366,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         have = filled_version(cursor)
