@@ -33,12 +33,18 @@ sys.path.insert(0, str(ROOT / "bench" / "data"))
 from build_eval_set import business_negative, person_negative, read_sections  # noqa: E402
 
 from sanctions import ofac  # noqa: E402
-from sanctions.matching import ALGORITHM_VERSION, DEFAULT_THRESHOLDS, ScreeningIndex  # noqa: E402
+from sanctions.matching import ALGORITHM_VERSION, DEFAULT_THRESHOLDS, ScreeningIndex, score_names  # noqa: E402
 
 DATA = ROOT / "sanctions" / "data"
 EVAL_SET = ROOT / "bench" / "data" / "eval_set.jsonl"
 # Generated with another seed after the thresholds were chosen, and never used to tune: the honest figures.
 HOLDOUT_SET = ROOT / "bench" / "data" / "holdout_set.jsonl"
+# The harder kinds (initials, dropped and truncated tokens, other scripts, near-miss pairs) and ordinary names a
+# quarter Chinese: the held-out set was generated and committed before tuning; the matcher was tuned on the other.
+KINDS_SETS = {
+    "holdout": ROOT / "bench" / "data" / "kinds_holdout.jsonl",
+    "tuning": ROOT / "bench" / "data" / "kinds_tuning.jsonl",
+}
 STORED_NAMES = 100_000
 CHANGED_ENTRIES = 100
 SEED = 7
@@ -108,6 +114,61 @@ def summarise(records: list[dict], scores: list[float], threshold: float) -> dic
     }
 
 
+def pair_scores(index: ScreeningIndex, pairs: list[dict]) -> list[float]:
+    """Pairwise score of each pair (query against the one listed name), with the list's token weights."""
+    return [score_names(p["query"], p["listed_name"], p["kind"], index.kinds[p["kind"]].weights).score for p in pairs]
+
+
+def pairwise_summary(pairs: list[dict], scores: list[float], threshold: float) -> dict:
+    """Recall on same-party pairs and false matches on near-miss pairs at one threshold, per kind."""
+    cells: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for p, s in zip(pairs, scores, strict=True):
+        cell = cells[p["perturbation"]]
+        cell[0] += s >= threshold
+        cell[1] += 1
+    same = [p["same"] for p in pairs]
+    pos = [s >= threshold for s, ok in zip(scores, same, strict=True) if ok]
+    neg = [s >= threshold for s, ok in zip(scores, same, strict=True) if not ok]
+    kinds_same = {p["perturbation"]: p["same"] for p in pairs}
+    return {
+        "threshold": threshold,
+        "recall": round(sum(pos) / len(pos), 4),
+        "false_matches": round(sum(neg) / len(neg), 4),
+        "recall_by_kind": {k: round(c[0] / c[1], 4) for k, c in sorted(cells.items()) if kinds_same[k]},
+        "false_matches_by_kind": {k: round(c[0] / c[1], 4) for k, c in sorted(cells.items()) if not kinds_same[k]},
+    }
+
+
+def kinds_figures(index: ScreeningIndex, which: str, threshold: float) -> tuple[dict, list[float]]:
+    """Screening recall per kind and false hits per origin (name alone), and the pairwise calibration."""
+    records = [json.loads(line) for line in KINDS_SETS[which].read_text(encoding="utf-8").splitlines()]
+    screened = [r for r in records if not r.get("pair")]
+    pairs = [r for r in records if r.get("pair")]
+    name_only, latencies = evaluate(index, screened, with_factors=False)
+    factors, _ = evaluate(index, screened, with_factors=True)
+    scores = pair_scores(index, pairs)
+    return {
+        "set": KINDS_SETS[which].name,
+        "name_only": summarise(screened, name_only["scores"], threshold),
+        "with_dob_country": summarise(screened, factors["scores"], threshold),
+        "pairwise": pairwise_summary(pairs, scores, threshold),
+        "pairwise_sweep": {
+            f"{t / 100:.2f}": {k: v for k, v in pairwise_summary(pairs, scores, t / 100).items() if k != "threshold"}
+            for t in range(70, 100, 3)
+        },
+    }, latencies
+
+
+def print_pairwise(summary: dict) -> None:
+    print(
+        f"\npairwise, threshold {summary['threshold']}: recall {summary['recall']:.2%}, "
+        f"near-miss negatives matched {summary['false_matches']:.2%}"
+    )
+    rows = [("recall", k, v) for k, v in summary["recall_by_kind"].items()]
+    rows += [("false match", k, v) for k, v in summary["false_matches_by_kind"].items()]
+    print("\n".join(f"    {label} {kind:<{29 - len(label)}} {value:7.2%}" for label, kind, value in rows))
+
+
 def stored_names(n: int) -> list[tuple[str, str]]:
     """A customer book: 85% ordinary persons of several origins, 15% businesses."""
     rng = random.Random(SEED)
@@ -147,6 +208,18 @@ def print_table(title: str, summary: dict) -> None:
         print(f"    false hits {origin:<22} {cell['flagged']:4d}/{cell['names']:<5d} {cell['rate']:7.2%}")
     tn = summary["true_name_matches"]
     print(f"    identical to a listed name (counted apart): {tn['flagged']}/{tn['names']} flagged")
+
+
+def kinds_only(which: str) -> None:
+    """``--kinds tuning``: only the harder kinds, on the tuning set (what the matcher is tuned with)."""
+    index = ScreeningIndex.from_list_set(load_list())
+    figures, latencies = kinds_figures(index, which, DEFAULT_THRESHOLDS.review)
+    print_table(f"{figures['set']}, name only", figures["name_only"])
+    print_table(f"{figures['set']}, with dob + country", figures["with_dob_country"])
+    print_pairwise(figures["pairwise"])
+    lat_ms = [x * 1000 for x in latencies]
+    print(f"latency p50 {percentile(lat_ms, 50):.2f} ms, p99 {percentile(lat_ms, 99):.2f} ms")
+    print(json.dumps(figures, separators=(",", ":")))
 
 
 def main() -> None:
@@ -267,4 +340,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--kinds":
+        kinds_only(sys.argv[2])
+    else:
+        main()
