@@ -9,6 +9,7 @@ class SanctionsConfig(AppConfig):
         from onboarding import work
         from onboarding.kyc.registry import register
         from portal.health import register_component
+        from sanctions import warming  # noqa: F401  (connects the worker signals that build the index)
         from sanctions.check import SanctionsCheck
         from sanctions.freshness import health_probe
 

@@ -297,6 +297,7 @@ def evaluate(application: Application, version: SanctionsListVersion) -> CheckOu
     potential_block = bool(open_owners - confirmed_owners) and possible_share >= 50
     details = {
         "list_version": version.public_id,
+        "algorithm": ALGORITHM_VERSION,
         "thresholds": {"near_miss": limits.near_miss, "review": limits.review, "block": limits.block},
         "list_age_days": list_age_days(version),
         "list_stale": stale,
