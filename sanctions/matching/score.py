@@ -60,11 +60,14 @@ SIM_SHORTER_PINYIN = 0.6
 WORST_FREE = 0.85
 WORST_PENALTY = 1.0
 #: listed words the query does not have cost DROP_PENALTY_MAX * share**2 when what matched is made of
-#: common words, down to DROP_PENALTY_MIN when it holds a distinctive word (DISTINCT_FULL of weight).
+#: common words, down to DROP_PENALTY_MIN when it holds a distinctive word.  Distinctiveness is the weight
+#: of the uncommon words matched, as a share of the weight of a word the list has never seen (so that it
+#: means the same on a list of any size): under DISTINCT_NONE nothing distinctive matched; DISTINCT_FULL is
+#: about one word found in a handful of listed names.
 DROP_PENALTY_MAX = 0.8
 DROP_PENALTY_MIN = 0.25
-DISTINCT_NONE = 4.0
-DISTINCT_FULL = 9.0
+DISTINCT_NONE = 0.375
+DISTINCT_FULL = 0.85
 #: words of the query that the listed name does not have cost QUERY_EXTRA_PENALTY * share: they may be
 #: another person's name, unless they are common (a middle name), which count a third.
 QUERY_EXTRA_PENALTY = 0.7
@@ -126,6 +129,11 @@ class TokenWeights:
                 base = self._idf(df) if df else self._max
             self._cache[token.text] = base
         return base * PARTICLE_WEIGHT if optional else base
+
+    @property
+    def max_weight(self) -> float:
+        """The weight of a word the list has never seen."""
+        return self._max
 
     def document_frequency(self, key: str) -> int:
         return self._df.get(key, 0)
@@ -347,9 +355,9 @@ def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFO
     quality -= WORST_PENALTY * max(0.0, WORST_FREE - worst)
     # How distinctive what matched is: the weight of its uncommon words (without a list, each counts fully).
     distinct = sum(
-        short.weights[i] if weights.n_documents else DISTINCT_FULL
+        short.weights[i] / weights.max_weight if weights.n_documents else DISTINCT_FULL
         for i in full
-        if short.sims[i] >= 0.85 and not _common_pair(short, long, i)
+        if _informative(short, i) and not _common_pair(short, long, i)
     )
     long_free = [i for i in long_req if long.free(i)]
     if long is q:  # words the query has and the listed name has not
@@ -391,6 +399,11 @@ def _extra_share(q: _Side, i: int, required: list[int]) -> float:
     """How much an unmatched query word counts: less when common, less again between first and last."""
     share = COMMON_EXTRA_SHARE if is_common_token(q.tokens[i].text, q.tokens[i].keys) else 1.0
     return share * MIDDLE_EXTRA_SHARE if required[0] < i < required[-1] else share
+
+
+def _informative(side: _Side, i: int) -> bool:
+    """A close match, or the start of a word cut short that is long enough to say which word it was."""
+    return side.sims[i] >= 0.85 or (side.kinds[i] == "truncated" and len(side.tokens[i].text) >= 4)
 
 
 def _common_pair(short: _Side, long: _Side, i: int) -> bool:
