@@ -10,7 +10,10 @@ class SanctionsConfig(AppConfig):
         from onboarding.kyc.registry import register
         from onboarding.services.export import register_export_section
         from portal.health import register_component
-        from sanctions import casework
+        from sanctions import (
+            casework,
+            warming,  # noqa: F401  (connects the worker signals that build the index)
+        )
         from sanctions.check import SanctionsCheck
         from sanctions.export import sanctions_tables
         from sanctions.freshness import health_probe

@@ -14,6 +14,7 @@ from onboarding.kyc.registry import Check, CheckOutcome
 from onboarding.models import Application
 from sanctions import hits as hit_services
 from sanctions.freshness import active_version, list_is_stale
+from sanctions.matching import ALGORITHM_VERSION
 from sanctions.models import SanctionsHit, SanctionsListVersion
 from sanctions.screening import check_extra_inputs, screen_application, thresholds
 
@@ -64,7 +65,7 @@ class SanctionsCheck(Check):
 
     def evidence_problems(self, application: Application, result) -> list[str]:
         """No approval with a hit open at or above the review threshold, a confirmed hit, or a result that
-        was not screened against the list version active now."""
+        was not screened against the list version active now or with the matching algorithm of now."""
         problems = []
         version = active_version()
         screened = (result.details or {}).get("list_version")
@@ -72,6 +73,11 @@ class SanctionsCheck(Check):
             problems.append("no sanctions list is active")
         elif screened != version.public_id:
             problems.append(f"screened against list {screened or 'none'}, but {version.public_id} is active now")
+        algorithm = (result.details or {}).get("algorithm")
+        if algorithm != ALGORITHM_VERSION:
+            problems.append(
+                f"screened with matching algorithm {algorithm or 'unknown'}, but {ALGORITHM_VERSION} is current"
+            )
         hits = hit_services.current_hits(application)
         review = thresholds().review  # today's threshold, whatever the hit was classed at when found
         open_hits = [h for h in hits if h.status == SanctionsHit.Status.OPEN and h.score >= review]

@@ -62,6 +62,12 @@ def index_for(version: SanctionsListVersion) -> ScreeningIndex:
         return index
 
 
+def index_is_built(version: SanctionsListVersion) -> bool:
+    """Whether this process holds the version's full index already (see sanctions/warming.py)."""
+    with _lock:
+        return version.content_hash in _INDEXES
+
+
 def delta_index(version: SanctionsListVersion, uids: Iterable[int]) -> ScreeningIndex:
     """A small index over some entries of a version, with the full list's token weights."""
     return ScreeningIndex.from_list_set(list_set_for(version), only_uids=uids, weights_from=index_for(version))

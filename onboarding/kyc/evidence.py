@@ -6,8 +6,9 @@ complete and fresh when the current results cover every registered check, each r
 equals the fingerprint of the check's inputs now (nothing changed since it ran: the data, a list or rule
 version, an officer's decision on a hit), none is ``fail`` or ``not_run``, and no check reports anything
 else in the way (sanctions: a hit open at or above the review threshold, a confirmed hit, screening
-against a list version that is not the active one). Otherwise the approval is refused with a domain
-error naming what is stale or missing; an officer re-runs the checks (``in_review → screening``).
+against a list version that is not the active one or with an older matching algorithm). Otherwise the
+approval is refused with a domain error naming what is stale or missing; an officer re-runs the checks
+(``in_review → screening``).
 """
 
 from onboarding.errors import DomainError

@@ -32,15 +32,20 @@ from sanctions.matching.normalize import (
 )
 from sanctions.matching.score import (
     MIN_TOKEN_SIM,
+    SCRIPT_SIMILARITY,
     TokenWeights,
     adjust,
     score_forms,
     token_similarity,
 )
+from sanctions.matching.scripts import abjad_skeleton
 from sanctions.matching.thresholds import DEFAULT_THRESHOLDS
 from sanctions.ofac import Entry, ListSet
 
-ALGORITHM_VERSION = "ofac-name-match/1.0 (token blocking + rapidfuzz OSA, IDF-weighted, shorter-side coverage)"
+ALGORITHM_VERSION = (
+    "ofac-name-match/2.0 (token blocking + rapidfuzz OSA, IDF-weighted, shorter-side coverage; initials, "
+    "dropped words by distinctiveness, common-name cap, other scripts through romanisation)"
+)
 
 KIND_TO_SDN_TYPE: dict[str, str] = {"person": "individual", "business": "entity"}
 
@@ -124,6 +129,7 @@ class _KindIndex:
     by_delete: dict[str, object] = field(default_factory=dict)
     by_skeleton: dict[str, object] = field(default_factory=dict)
     by_prefix: dict[str, object] = field(default_factory=dict)
+    by_abjad: dict[str, object] = field(default_factory=dict)
 
     def add_name(self, uid: int, display: str, form: NameForm, alias_type: str | None) -> None:
         if not form.tokens:
@@ -172,11 +178,14 @@ class _KindIndex:
                 _file(self.by_skeleton, skeleton, token_id)
         for n in range(3, len(text)):
             _file(self.by_prefix, text[:n], token_id)
+        if len(text) >= 3:
+            _file(self.by_abjad, abjad_skeleton(token.key), token_id)
 
     # ------------------------------------------------------------------ search
 
-    def similar_tokens(self, token: TokenForm, typo_keys: bool = True) -> dict[int, float]:
-        """Listed token ids that may be this query token, with their similarity."""
+    def similar_tokens(self, token: TokenForm, typo_keys: bool = True, script: str | None = None) -> dict[int, float]:
+        """Listed token ids that may be this query token, with their similarity (``script``: the one the
+        query was written in; Arabic script, without short vowels, is looked up by consonants too)."""
         found: set[int] = set()
         for form in {token.text, token.key, *token.ocr_keys, token.ocr}:
             found.update(_ids(self.by_key, form))
@@ -188,10 +197,13 @@ class _KindIndex:
         if typo_keys and (len(token.text) >= 4 or has_no_inner_vowels(token.text)):
             for skeleton in token.skeletons:
                 found.update(_ids(self.by_skeleton, skeleton))
+        if script == "Arabic script":
+            found.update(_ids(self.by_abjad, abjad_skeleton(token.text)))
+        similarity = SCRIPT_SIMILARITY.get(script, token_similarity)
         out: dict[int, float] = {}
         texts = self.token_texts
         for token_id in found:
-            sim, _why = token_similarity(token.text, texts[token_id])
+            sim, _why = similarity(token.text, texts[token_id])
             if sim >= MIN_TOKEN_SIM:
                 out[token_id] = sim
         return out
@@ -205,12 +217,15 @@ class _KindIndex:
         found instead of pulling in thousands of new ones.
         """
         required = query.required
+        # Initials find nothing by themselves: the names are found through the full words.
+        if any(len(t.text) > 1 for t in required):
+            required = tuple(t for t in required if len(t.text) > 1)
         if not required:
             return []
         token_weights = self.token_weights
         units: list[tuple[float, dict[int, float]]] = []
         for token in required:
-            similar = self.similar_tokens(token)
+            similar = self.similar_tokens(token, script=query.script)
             if similar:
                 best_id = max(similar, key=similar.__getitem__)
                 units.append((token_weights[best_id], similar))
@@ -362,6 +377,8 @@ class ScreeningIndex:
             f"name {name_score:.2f} vs '{listed.display}'" + (f" ({listed.alias_type})" if listed.alias_type else ""),
             *reasons,
         ]
+        if query.script:
+            all_reasons.insert(1, f"written in {query.script}: screened as its romanisation '{query.text}'")
         weak_name = None
         for weak_display, weak_form in self._weak.get(uid, ()):
             weak = score_forms(query, weak_form, self.kinds[kind].weights)

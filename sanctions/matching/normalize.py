@@ -17,6 +17,7 @@ from typing import Literal
 
 from anyascii import anyascii
 
+from sanctions.matching.scripts import script_of, strip_tone_digits, transliterate_script
 from sanctions.matching.variants import (
     ABD_PREFIXES,
     HONORIFICS,
@@ -179,13 +180,23 @@ _ACRONYM_DOTS = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")
 _NON_ALNUM = re.compile(r"[^a-z0-9,]+")
 
 
-def clean_text(text: str) -> str:
-    """Invisible characters out, NFKC, homoglyphs folded, transliterated, lower-cased ASCII."""
+def _folded(text: str) -> str:
     text = remove_invisible(text)
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"\s+", " ", text)
-    text = fold_homoglyphs(text)
+    return fold_homoglyphs(text)
+
+
+def written_script(name: str) -> str | None:
+    """The script a name is written in when it is not Latin (look-alike letters in Latin text do not count)."""
+    return script_of(_folded(name))
+
+
+def clean_text(text: str) -> str:
+    """Invisible characters out, NFKC, homoglyphs folded, transliterated, lower-cased ASCII."""
+    text = _folded(text)
     if not text.isascii():
+        text = transliterate_script(text, script_of(text), anyascii)
         text = "".join(_transliterate(ch) for ch in text)
     return text.lower()
 
@@ -209,9 +220,11 @@ def _transliterate(ch: str) -> str:
     return f" {out} " if _is_syllabic(ord(ch)) else out
 
 
-def _split_tokens(text: str) -> list[str]:
+def _split_tokens(text: str, initials: bool = False) -> list[str]:
+    """Words of a cleaned name; ``initials`` (persons) keeps "V.A." as two initials, else it is one word."""
     text = _APOSTROPHES.sub("", text)
-    text = _ACRONYM_DOTS.sub(lambda m: m.group(0).replace(".", ""), text)
+    joiner = " " if initials else ""
+    text = _ACRONYM_DOTS.sub(lambda m: m.group(0).replace(".", joiner), text)
     text = text.replace("&", " and ")
     return [t for t in _NON_ALNUM.sub(" ", text).split() if t]
 
@@ -276,11 +289,12 @@ def name_tokens(name: str, kind: Kind) -> list[tuple[str, bool]]:
     """
     text = clean_text(name)
     given_count: int | None = None
-    if kind == "person" and text.count(",") == 1:
+    person = kind == "person"
+    if person and text.count(",") == 1:
         family, given = text.split(",")
-        given_count = len(_split_tokens(given))
+        given_count = len(_split_tokens(given, person))
         text = f"{given} {family}"
-    tokens = [t for t in _split_tokens(text.replace(",", " ")) if t]
+    tokens = [strip_tone_digits(t) for t in _split_tokens(text.replace(",", " "), person) if t]
     if not tokens:
         return []
     if kind == "person":
@@ -318,6 +332,10 @@ _SIMPLE_RULES = (
 )
 #: Endings written several ways: Ivanoff/Ivanov, Dmitriy/Dmitri, -skiy/-ski, Haniyeh/Haniya.
 _ENDINGS = {
+    "yevich": "evich",
+    "ievich": "evich",
+    "yevna": "evna",
+    "ievna": "evna",
     "skiy": "ski",
     "skii": "ski",
     "skyi": "ski",
@@ -447,6 +465,9 @@ class NameForm:
     original: str
     tokens: tuple[TokenForm, ...]
     optional: tuple[bool, ...]
+    #: the script the name was written in when not Latin ("Cyrillic", "Chinese characters"...): it was
+    #: screened through its romanisation.
+    script: str | None = None
 
     @property
     def text(self) -> str:
@@ -464,6 +485,7 @@ def normalize_name(name: str, kind: Kind) -> NameForm:
         original=name,
         tokens=tuple(token_form(t) for t, _ in pairs),
         optional=tuple(flag for _, flag in pairs),
+        script=written_script(name),
     )
 
 

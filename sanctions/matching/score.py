@@ -24,6 +24,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from sanctions.matching.common_names import is_common_token
 from sanctions.matching.countries import country_code
 from sanctions.matching.normalize import (
     Kind,
@@ -34,6 +35,7 @@ from sanctions.matching.normalize import (
     normalize_name,
     token_form,
 )
+from sanctions.matching.scripts import abjad_skeleton, split_syllables
 
 #: token pairs below this similarity are "not matched".
 MIN_TOKEN_SIM = 0.7
@@ -48,7 +50,35 @@ SIM_EXACT = 1.0
 SIM_VARIANT = 0.96
 SIM_OCR = 0.93
 SIM_VOWELS = 0.9
-SIM_INITIAL = 0.75
+SIM_INITIAL = 0.9
+SIM_ABJAD = 0.9
+#: a pinyin given name cut at a syllable is another given name (Fang is not Fangwei), not a truncation.
+SIM_SHORTER_PINYIN = 0.6
+
+#: the worst matched token costs WORST_PENALTY per point of similarity below WORST_FREE: one name word
+#: changed beyond a typo is another name, even when the other words are the same.
+WORST_FREE = 0.85
+WORST_PENALTY = 1.0
+#: listed words the query does not have cost DROP_PENALTY_MAX * share**2 when what matched is made of
+#: common words, down to DROP_PENALTY_MIN when it holds a distinctive word.  Distinctiveness is the weight
+#: of the uncommon words matched, as a share of the weight of a word the list has never seen (so that it
+#: means the same on a list of any size): under DISTINCT_NONE nothing distinctive matched; DISTINCT_FULL is
+#: about one word found in a handful of listed names.
+DROP_PENALTY_MAX = 0.8
+DROP_PENALTY_MIN = 0.25
+DISTINCT_NONE = 0.375
+DISTINCT_FULL = 0.85
+#: words of the query that the listed name does not have cost QUERY_EXTRA_PENALTY * share: they may be
+#: another person's name, unless they are common (a middle name), which count a third.
+QUERY_EXTRA_PENALTY = 0.7
+COMMON_EXTRA_SHARE = 1 / 3
+#: an extra word between the first and the last is most often a middle name that the list lacks.
+MIDDLE_EXTRA_SHARE = 0.4
+#: a match made only of common words and not exact ("W. Li", LI Wei Ming for "Li Wei", Chan for Chen)
+#: stays a near-miss by name alone; a date of birth or a country that agrees lifts it to review.
+COMMON_CAP = 0.85
+#: initials without a matching family (or other full) name.
+INITIALS_ONLY_CAP = 0.6
 
 
 @dataclass(frozen=True)
@@ -100,6 +130,11 @@ class TokenWeights:
             self._cache[token.text] = base
         return base * PARTICLE_WEIGHT if optional else base
 
+    @property
+    def max_weight(self) -> float:
+        """The weight of a word the list has never seen."""
+        return self._max
+
     def document_frequency(self, key: str) -> int:
         return self._df.get(key, 0)
 
@@ -126,9 +161,9 @@ def _edit_similarity(a: str, b: str) -> float:
     if distance == 1:
         return 0.9 if longest >= 6 else 0.85 if longest >= 4 else 0.7
     if distance == 2 and longest >= 8:
-        return 0.82
-    if distance == 3 and longest >= 11:
         return 0.76
+    if distance == 3 and longest >= 11:
+        return 0.72
     return max(0.0, 0.8 * (1.0 - distance / longest))
 
 
@@ -149,11 +184,60 @@ def token_similarity(query: str, listed: str) -> tuple[float, str]:
     ):
         return SIM_VOWELS, "vowels dropped"
     best = max(_edit_similarity(a.key, b.key), _edit_similarity(query, listed))
-    if len(query) >= 3 and len(listed) > len(query) and listed.startswith(query):
-        prefix = 0.6 + 0.35 * len(query) / len(listed)
-        if prefix > best:
-            return prefix, "truncated"
+    if len(query) >= 2 and len(listed) > len(query) and listed.startswith(query):
+        if _whole_syllables(query, listed):
+            return (best, "similar spelling") if best >= MIN_TOKEN_SIM else (SIM_SHORTER_PINYIN, "")
+        if len(query) >= 3:
+            prefix = 0.6 + 0.35 * len(query) / len(listed)
+            if prefix > best:
+                return prefix, "truncated"
     return best, "similar spelling" if best >= MIN_TOKEN_SIM else ""
+
+
+def _whole_syllables(short: str, long: str) -> bool:
+    """``fang`` / ``fangwei``: both pinyin, the shorter ending where a syllable of the longer ends."""
+    whole = split_syllables(long)
+    if not whole or len(whole) < 2:
+        return False
+    cut, n = 0, len(short)
+    for syllable in whole:
+        cut += len(syllable)
+        if cut == n:
+            return True
+        if cut > n:
+            return False
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def abjad_similarity(query: str, listed: str) -> tuple[float, str]:
+    """For a query written in Arabic script, whose short vowels were never written: consonant skeletons."""
+    sim, why = token_similarity(query, listed)
+    if sim >= SIM_ABJAD:
+        return sim, why
+    a, b = abjad_skeleton(query), abjad_skeleton(listed)
+    if len(a) >= 2 and a == b:
+        return SIM_ABJAD, "same consonants (Arabic script)"
+    if len(a) >= 4 and len(b) >= 4 and OSA.distance(a, b, score_cutoff=2) == 1:
+        return max(sim, 0.82), "similar consonants (Arabic script)"
+    return sim, why
+
+
+@lru_cache(maxsize=200_000)
+def greek_similarity(query: str, listed: str) -> tuple[float, str]:
+    """For a query written in Greek, which has no letter H: Hossein is Οσσειν."""
+    sim, why = token_similarity(query, listed)
+    if sim >= SIM_ABJAD or "h" not in listed:
+        return sim, why
+    bare = re.sub(r"(?<![cksptzg])h", "", listed)
+    if bare == query:
+        return SIM_ABJAD, "no H in Greek"
+    other, other_why = token_similarity(query, bare)
+    return (other, f"{other_why}, no H in Greek") if other > sim else (sim, why)
+
+
+#: similarity of words, by the script a query was written in (Latin when absent).
+SCRIPT_SIMILARITY = {"Arabic script": abjad_similarity, "Greek": greek_similarity}
 
 
 #: match kinds that a real word of the list should not get: a query word that is itself a
@@ -172,6 +256,7 @@ class _Side:
     weights: list[float]
     partner: list[int | None]
     sims: list[float]
+    kinds: list[str]
 
     @classmethod
     def of(cls, name: NameForm, weights: TokenWeights) -> _Side:
@@ -182,6 +267,7 @@ class _Side:
             [weights.weight(t, o) for t, o in zip(name.tokens, name.optional, strict=True)],
             [None] * n,
             [0.0] * n,
+            [""] * n,
         )
 
     def free(self, i: int) -> bool:
@@ -203,7 +289,7 @@ def _plausible(a: str, b: str) -> bool:
     return a[0] == b[0] and abs(len(a) - len(b)) <= 3
 
 
-def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str]) -> None:
+def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str], similarity=None) -> None:
     """Greedy one-to-one assignment, best similarity first; a token may also match two
     adjacent tokens of the other name written apart."""
     pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str, str, str]] = []
@@ -214,7 +300,7 @@ def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str]
                 continue
             if (len(q_idx) == 2 or len(l_idx) == 2) and not _plausible(q_text, l_text):
                 continue
-            sim, why = token_similarity(q_text, l_text)
+            sim, why = (similarity or token_similarity)(q_text, l_text)
             if why in _TYPO_KINDS and q_text in vocabulary:
                 sim, why = KNOWN_WORD_SIM, why
             if sim >= MIN_TOKEN_SIM:
@@ -223,9 +309,9 @@ def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str]
     for sim, _n, q_idx, l_idx, why, q_text, l_text in pairs:
         if all(q.free(i) for i in q_idx) and all(lst.free(j) for j in l_idx):
             for i in q_idx:
-                q.partner[i], q.sims[i] = l_idx[0], sim
+                q.partner[i], q.sims[i], q.kinds[i] = l_idx[0], sim, why
             for j in l_idx:
-                lst.partner[j], lst.sims[j] = q_idx[0], sim
+                lst.partner[j], lst.sims[j], lst.kinds[j] = q_idx[0], sim, why
             if len(q_idx) + len(l_idx) > 2:
                 why = f"{why}, spacing"
                 q_text = " ".join(q.tokens[i].text for i in q_idx)
@@ -245,7 +331,7 @@ def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFO
         return Match(0.0, ["empty name"])
     q, lst = _Side.of(query, weights), _Side.of(listed, weights)
     reasons: list[str] = []
-    _assign(q, lst, reasons, weights.vocabulary)
+    _assign(q, lst, reasons, weights.vocabulary, SCRIPT_SIMILARITY.get(query.script))
     l_req = lst.required()
     mean_listed = sum(lst.weights[i] for i in l_req) / len(l_req) if l_req else 1.0
     # A matched query token counts with its listed partner's weight, so that a typo does not
@@ -263,12 +349,33 @@ def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFO
 
     total_short = sum(short.weights[i] for i in short_req) or 1.0
     quality = sum(short.sims[i] * short.weights[i] for i in short_req) / total_short
-    total_long = sum(long.weights[i] for i in long_req) or 1.0
-    extra = sum(long.weights[i] for i in long_req if long.free(i)) / total_long
-    score = quality * (1.0 - EXTRA_PENALTY * extra * extra)
+    full = [i for i in short_req if not short.free(i) and short.kinds[i] != "initial"]
+    # (a truncated word is cut, not changed: it does not count as the worst)
+    worst = min((short.sims[i] for i in full if short.kinds[i] != "truncated"), default=1.0)
+    quality -= WORST_PENALTY * max(0.0, WORST_FREE - worst)
+    # How distinctive what matched is: the weight of its uncommon words (without a list, each counts fully).
+    distinct = sum(
+        short.weights[i] / weights.max_weight if weights.n_documents else DISTINCT_FULL
+        for i in full
+        if _informative(short, i) and not _common_pair(short, long, i)
+    )
+    long_free = [i for i in long_req if long.free(i)]
+    if long is q:  # words the query has and the listed name has not
+        total_long = sum(long.weights[i] for i in long_req) or 1.0
+        extra_weight = sum(long.weights[i] * _extra_share(q, i, long_req) for i in long_free)
+        extra = extra_weight / total_long
+        score = quality * (1.0 - min(1.0, QUERY_EXTRA_PENALTY * extra))
+    else:  # listed words the query leaves out
+        total_long = sum(long.weights[i] for i in long_req) or 1.0
+        extra = sum(long.weights[i] for i in long_free) / total_long
+        relief = min(1.0, max(0.0, (distinct - DISTINCT_NONE) / (DISTINCT_FULL - DISTINCT_NONE)))
+        if sum(1 for i in short_req if not short.free(i)) < 2:
+            relief = 0.0  # one word left ("El Chapo" for GUZMAN, Chapo) is not a name with a word missing
+        penalty = DROP_PENALTY_MAX - (DROP_PENALTY_MAX - DROP_PENALTY_MIN) * relief
+        score = quality * (1.0 - penalty * extra * extra)
 
     unmatched_short = [short.tokens[i].text for i in short_req if short.free(i)]
-    unmatched_long = [long.tokens[i].text for i in long_req if long.free(i)]
+    unmatched_long = [long.tokens[i].text for i in long_free]
     side = "query" if short is q else "listed name"
     if unmatched_short:
         score = min(score, UNMATCHED_CAP * quality)
@@ -276,7 +383,34 @@ def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFO
     if unmatched_long:
         other = "listed name" if short is q else "query"
         reasons.append(f"{other} tokens not in the other name: {', '.join(unmatched_long)} ({extra:.0%} of weight)")
+    initials = any(short.kinds[i] == "initial" for i in short_req if not short.free(i))
+    if initials and not full:
+        score = min(score, INITIALS_ONLY_CAP)
+        reasons.append("initials only: no full name matches")
+    elif distinct < DISTINCT_NONE and score > COMMON_CAP:
+        inexact = initials or unmatched_long or any(short.kinds[i] != "exact" for i in full)
+        if inexact:
+            score = COMMON_CAP
+            reasons.append("only common name words match, and not exactly: a near-miss by name alone")
     return Match(round(max(0.0, min(1.0, score)), 4), reasons)
+
+
+def _extra_share(q: _Side, i: int, required: list[int]) -> float:
+    """How much an unmatched query word counts: less when common, less again between first and last."""
+    share = COMMON_EXTRA_SHARE if is_common_token(q.tokens[i].text, q.tokens[i].keys) else 1.0
+    return share * MIDDLE_EXTRA_SHARE if required[0] < i < required[-1] else share
+
+
+def _informative(side: _Side, i: int) -> bool:
+    """A close match, or the start of a word cut short that is long enough to say which word it was."""
+    return side.sims[i] >= 0.85 or (side.kinds[i] == "truncated" and len(side.tokens[i].text) >= 4)
+
+
+def _common_pair(short: _Side, long: _Side, i: int) -> bool:
+    """The short side's token ``i`` and its partner are common name words (Li, Wei, Smith, Muhammad)."""
+    token = short.tokens[i]
+    partner = long.tokens[short.partner[i]] if short.partner[i] is not None else token
+    return is_common_token(token.text, token.keys) or is_common_token(partner.text, partner.keys)
 
 
 def score_names(query: str, listed: str, kind: Kind, weights: TokenWeights = UNIFORM_WEIGHTS) -> Match:

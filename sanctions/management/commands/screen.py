@@ -11,8 +11,9 @@ from sanctions.matching import score_names
 from sanctions.screening import index_for, thresholds
 
 
-def hit_json(hit) -> dict:
+def hit_json(hit, screened_as: str | None = None) -> dict:
     return {
+        **({"screened_as": screened_as} if screened_as else {}),
         "uid": hit.uid,
         "matched_name": hit.matched_name,
         "primary_name": hit.name,
@@ -25,12 +26,20 @@ def hit_json(hit) -> dict:
     }
 
 
+KINDS = ("person", "business")
+
+
 class Command(BaseCommand):
     help = 'screen "NAME" [--type person|business] [--dob YYYY-MM-DD] [--country CC] [--json]; --file; --compare'
 
     def add_arguments(self, parser):
         parser.add_argument("names", nargs="*")
-        parser.add_argument("--type", dest="kind", choices=["person", "business"], default="person")
+        parser.add_argument(
+            "--type",
+            dest="kind",
+            choices=["person", "business"],
+            help="What to screen the name as (one name: person by default; --file rows without a type: both)",
+        )
         parser.add_argument("--dob")
         parser.add_argument("--country")
         parser.add_argument("--json", action="store_true")
@@ -40,6 +49,7 @@ class Command(BaseCommand):
     def handle(self, *args, names, kind, dob, country, json: bool, file, compare, **options):
         as_json = json
         if compare:
+            kind = kind or "person"
             if len(names) != 2:
                 raise CommandError('--compare takes two names: screen --compare "NAME A" "NAME B"')
             match = score_names(names[0], names[1], kind)
@@ -54,8 +64,9 @@ class Command(BaseCommand):
         index = index_for(version)
         limits = thresholds()
         if file:
-            self._screen_file(Path(file), index, limits)
+            self._screen_file(Path(file), index, limits, kind)
             return
+        kind = kind or "person"
         if len(names) != 1:
             raise CommandError('Give one name: screen "NAME" (or --file, or --compare "A" "B")')
         hits = index.search(names[0], kind, dob=dob, country=country)
@@ -74,26 +85,38 @@ class Command(BaseCommand):
             for reason in hit.reasons:
                 self.stdout.write(f"      {reason}")
 
-    def _screen_file(self, path: Path, index, limits) -> None:
-        """One JSON line a row. A file that cannot be read is one line of error, never a traceback; rows
-        already printed stay printed (the error names the line where reading stopped)."""
+    def _screen_file(self, path: Path, index, limits, kind: str | None) -> None:
+        """One JSON line a row. A row with a type (or, without, the command's ``--type``) is screened as
+        that; otherwise as a person and as a business, each hit saying which (``screened_as``). A file that
+        cannot be read is one line of error, never a traceback; rows already printed stay printed (the
+        error names the line where reading stopped)."""
         reader = None
         try:
             with path.open(newline="", encoding="utf-8-sig") as handle:
                 reader = csv.DictReader(handle)
                 for row in reader:
                     row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-                    row_kind = row.get("type") or "person"
-                    if row_kind not in ("person", "business"):
-                        row_kind = "person"
-                    hits = index.search(
-                        row.get("name", ""),
-                        row_kind,
-                        dob=row.get("dob") or None,
-                        country=row.get("country") or None,
-                        min_score=limits.review,
+                    row_kind = (row.get("type") or "").lower()
+                    kinds = [row_kind] if row_kind in KINDS else [kind] if kind else list(KINDS)
+                    hits = [
+                        (screened_as, hit)
+                        for screened_as in kinds
+                        for hit in index.search(
+                            row.get("name", ""),
+                            screened_as,
+                            dob=row.get("dob") or None,
+                            country=row.get("country") or None,
+                            min_score=limits.review,
+                        )
+                    ]
+                    hits.sort(key=lambda pair: (-pair[1].score, pair[1].uid))
+                    self._json(
+                        {
+                            "query": row.get("name", ""),
+                            "type": kinds[0] if len(kinds) == 1 else "any",
+                            "hits": [hit_json(h, screened_as) for screened_as, h in hits],
+                        }
                     )
-                    self._json({"query": row.get("name", ""), "type": row_kind, "hits": [hit_json(h) for h in hits]})
         except FileNotFoundError:
             raise CommandError(f"{path}: no such file.") from None
         except IsADirectoryError:

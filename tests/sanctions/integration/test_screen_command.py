@@ -31,8 +31,27 @@ def test_a_csv_batch_gives_one_object_per_row(fresh_list, tmp_path):
     names.write_text("name,type,dob,country\nDaniel Moreno,person,1972-10-12,\nSuex OTC,business,,\nWen Zhao,,,US\n")
     rows = [json.loads(line) for line in screen("--file", str(names), "--json").splitlines()]
     assert [r["query"] for r in rows] == ["Daniel Moreno", "Suex OTC", "Wen Zhao"]
-    assert [r["type"] for r in rows] == ["person", "business", "person"]
+    assert [r["type"] for r in rows] == ["person", "business", "any"]
     assert [[h["uid"] for h in r["hits"]] for r in rows] == [[15102], [33151], []]
+
+
+def test_a_row_without_a_type_is_screened_as_a_person_and_as_a_business(fresh_list, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("name,dob\nSuex OTC,\nDaniel Moreno,1972-10-12\n")
+    rows = [json.loads(line) for line in screen("--file", str(names), "--json").splitlines()]
+    assert [r["type"] for r in rows] == ["any", "any"]
+    suex, moreno = rows
+    assert [(h["uid"], h["screened_as"], h["type"]) for h in suex["hits"]] == [(33151, "business", "entity")]
+    assert (moreno["hits"][0]["uid"], moreno["hits"][0]["screened_as"]) == (15102, "person")
+
+
+def test_type_restricts_rows_without_a_type(fresh_list, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("name\nSuex OTC\n")
+    as_person = [json.loads(line) for line in screen("--file", str(names), "--type", "person", "--json").splitlines()]
+    as_business = [json.loads(line) for line in screen("--file", str(names), "--type", "business").splitlines()]
+    assert as_person[0]["type"] == "person" and as_person[0]["hits"] == []
+    assert as_business[0]["type"] == "business" and [h["uid"] for h in as_business[0]["hits"]] == [33151]
 
 
 def test_compare_prints_the_pairwise_score(db):

@@ -41,3 +41,9 @@ def sdn_and_cons() -> ofac.ListSet:
 def full_index(sdn_2021: ofac.ListSet, cons_2025: ofac.ListSet) -> ScreeningIndex:
     """One index over the complete 2021-07 SDN list (with aliases) plus the consolidated list."""
     return ScreeningIndex.from_list_set(ofac.load_folders(DATA / "sdn_full_2021-07", DATA / "cons_2025-12"))
+
+
+@pytest.fixture(scope="session")
+def index_2024(sdn_and_cons: ofac.ListSet) -> ScreeningIndex:
+    """The 2024-06 SDN list (BOUT, KHOROSHEV, LI Fangwei...) with the consolidated list."""
+    return ScreeningIndex.from_list_set(sdn_and_cons)

@@ -29,7 +29,6 @@ REVIEW = DEFAULT_THRESHOLDS.review
         ("BANC0 NAC1ONAL DE CUBA", "BANCO NACIONAL DE CUBA"),  # OCR
         ("BANCO NACIONAL DE CUB", "BANCO NACIONAL DE CUBA"),  # truncation
         ("Yevgeny Viktorovich Prigozhin", "PRIGOZHIN, Yevgeniy Viktorovich"),
-        ("Wong Kam Kong", "HUANG, Kam Kong"),
         ("Kim Jong Un", "KIM, Jong Un"),
     ],
 )
