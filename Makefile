@@ -54,7 +54,7 @@ messages: install
 # Retake the README's screenshots of the merchant's journey (needs Debian's chromium, PostgreSQL and a broker).
 screenshots: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	PORTAL_SCREENSHOTS=1 $(BIN)/python -m pytest tests/onboarding/e2e/test_merchant_journey.py tests/onboarding/e2e/test_merchant_pages.py -k "en"
+	PORTAL_SCREENSHOTS=1 $(BIN)/python -m pytest tests/onboarding/e2e/test_merchant_journey.py tests/onboarding/e2e/test_merchant_pages.py tests/onboarding/e2e/test_officer_journey.py -k "en or officer"
 
 bench: install
 	$(BIN)/python bench/screening.py

@@ -21,6 +21,8 @@ class PortalAdminSite(AdminSite):
     site_title = f"{SITE_NAME} compliance"
     index_title = "Compliance review"
     site_url = "/"
+    # The queue and the review page need the width at 1280 px; the breadcrumbs and the index lead back.
+    enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_staff
