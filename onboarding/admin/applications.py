@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from onboarding.admin import decisions  # noqa: F401 (registers the page's decisions)
+from onboarding.admin import assignment_decisions, decisions  # noqa: F401 (register the page's decisions)
 from onboarding.admin.base import ReadOnlyAdmin
 from onboarding.admin.export import export_for_examiner
 from onboarding.admin.queue import ReviewQueueMixin
