@@ -35,6 +35,8 @@ class Row:
     label: str
     value: str
     masked: bool = False
+    holder: object = None  # for a masked value: whose it is and which field, for the reveal control
+    field: str = ""
 
 
 @dataclass
@@ -49,7 +51,7 @@ def _display(obj, f: Field) -> Row:
     label = str(f.label or f.name.replace("_", " ").capitalize())
     if f.sensitive:
         last4 = getattr(obj, LAST4[f.name], "") if f.name in LAST4 else ""
-        return Row(label, f"{MASK} {last4}" if last4 else MASK, masked=True)
+        return Row(label, f"{MASK} {last4}" if last4 else MASK, masked=True, holder=obj, field=f.name)
     value = getattr(obj, f.name)
     model_field = obj._meta.get_field(f.name)
     if model_field.choices and value not in (None, ""):

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from onboarding.admin.reveal import holder_ref
+from onboarding.errors import DomainError
 from onboarding.services.reveal import REVEAL_PERM, revealable
 
 register = template.Library()
@@ -18,7 +19,10 @@ def reveal_control(context, obj, field: str) -> str:
     request = context.get("request")
     if obj is None or request is None or not request.user.has_perm(REVEAL_PERM):
         return ""
-    target = revealable(obj, field)
+    try:
+        target = revealable(obj, field)
+    except DomainError:
+        return ""  # masked, but not among what may be revealed
     kind, ref = holder_ref(obj)
     url = reverse("officer:reveal", args=[kind, ref, field]) + "?" + urlencode({"next": request.get_full_path()})
     return format_html('<a class="reveal-control" href="{}" title="Reveal {}">Reveal</a>', url, target.label)

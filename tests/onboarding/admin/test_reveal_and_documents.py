@@ -121,3 +121,18 @@ def test_people_who_are_not_staff_are_sent_to_sign_in(client, application):
     document = application.documents.get(kind="bank_letter")
     assert client.get(reverse("officer:document", args=[document.public_id])).status_code == 302
     assert client.get(reveal_url("application", application.public_id, "tax_id")).status_code == 302
+
+
+def test_the_review_page_offers_reveal_beside_masked_values_to_senior_officers_only(client, application, senior):
+    from onboarding.states import AppState
+    from tests.factories import officer
+
+    type(application).objects.filter(pk=application.pk).update(state=AppState.IN_REVIEW)
+    page = f"/admin/onboarding/application/{application.pk}/change/"
+    staff_login(client, senior)
+    html = client.get(page).content.decode()
+    party = application.parties.first()
+    assert reveal_url("application", application.public_id, "tax_id") in html
+    assert reveal_url("party", party.public_id, "id_number") in html
+    staff_login(client, officer())
+    assert "reveal-control" not in client.get(page).content.decode()
