@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from onboarding import casework
-from onboarding.admin.base import ReadOnlyAdmin
+from onboarding.admin.base import AssigneeFilter, ReadOnlyAdmin
 from onboarding.errors import DomainError
 from onboarding.models import Event, ReviewCase
 from onboarding.services.actors import REVIEW_PERM, Actor
@@ -31,21 +31,6 @@ class CaseDecisionForm(forms.Form):
     DECISIONS = (("close", "Close the case"), ("suspend", "Suspend the merchant"), ("reactivate", "Reactivate"))
     decision = forms.ChoiceField(choices=DECISIONS, widget=forms.HiddenInput)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000, strip=True)
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = _("assignee")
-    parameter_name = "assigned"
-
-    def lookups(self, request, model_admin):
-        return (("me", _("Assigned to me")), ("nobody", _("Unassigned")))
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        return queryset
 
 
 class HasOpenHitsFilter(admin.SimpleListFilter):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib import admin
 from django.utils import timezone
 
+from onboarding.admin.base import AssigneeFilter
 from onboarding.models import RiskBand
 from onboarding.review_queue import screened_against_stale_data, waiting_for_officer
 from onboarding.states import AppState
@@ -76,23 +77,6 @@ class OpenHitsFilter(admin.SimpleListFilter):
             return queryset.filter(open_hit_count__gt=0)
         if self.value() == "no":
             return queryset.filter(open_hit_count=0)
-        return queryset
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = "assigned officer"
-    parameter_name = "assignee"
-
-    def lookups(self, request, model_admin):
-        return [("me", "Assigned to me"), ("nobody", "Unassigned"), ("others", "Assigned to someone else")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "me":
-            return queryset.filter(assigned_to=request.user)
-        if self.value() == "nobody":
-            return queryset.filter(assigned_to__isnull=True)
-        if self.value() == "others":
-            return queryset.filter(assigned_to__isnull=False).exclude(assigned_to=request.user)
         return queryset
 
 

@@ -119,14 +119,14 @@ def test_officers_take_cases_from_the_queue_and_give_them_back(client, suspended
     assert case.assigned_to == compliance_officer and case.assigned_at is not None
     assigned = Event.objects.get(action="review_case_assigned", subject_id=case.public_id)
     assert assigned.actor_user == compliance_officer and assigned.details["to"] == compliance_officer.username
-    mine = client.get(url + "?assigned=me")
+    mine = client.get(url + "?assignee=me")
     assert [c.public_id for c in mine.context["cl"].result_list] == [case.public_id]
     assert compliance_officer.username in mine.content.decode()
 
     client.post(url, {"action": "unassign", "_selected_action": [case.pk]})
     assert ReviewCase.objects.get(pk=case.pk).assigned_to is None
     assert Event.objects.filter(action="review_case_unassigned", subject_id=case.public_id).exists()
-    assert [c.public_id for c in client.get(url + "?assigned=nobody").context["cl"].result_list] == [case.public_id]
+    assert [c.public_id for c in client.get(url + "?assignee=nobody").context["cl"].result_list] == [case.public_id]
 
 
 def test_a_case_goes_only_to_an_officer(suspended_case, compliance_officer, support):
