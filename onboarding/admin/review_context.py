@@ -116,10 +116,7 @@ def submitted_groups(application: Application, wallet_sources: dict) -> list[Gro
     groups.append(Group("Settlement account", section_rows(BANK_ACCOUNT, account) if account else [], anchor="bank"))
     stores = []
     for store in application.stores.all():
-        terminals = [
-            Group(f"Terminal {t.public_id} ({t.get_state_display()})", section_rows(TERMINAL, t))
-            for t in store.terminals.all()
-        ]
+        terminals = [Group(f"Terminal {t.public_id}", section_rows(TERMINAL, t)) for t in store.terminals.all()]
         stores.append(Group(store.name, section_rows(STORE, store), terminals, anchor=store.public_id))
     groups.append(Group("Stores and terminals", [], stores, anchor="stores"))
     wallets = []

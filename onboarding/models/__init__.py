@@ -19,8 +19,10 @@ from onboarding.models.merchant import Merchant, MerchantWallet
 from onboarding.models.parties import (
     Agreement,
     BankAccount,
+    DeviceType,
     Party,
     Store,
+    TerminalRequest,
     WalletRequest,
 )
 from onboarding.models.partner import Partner, PartnerApiKey
@@ -36,6 +38,7 @@ __all__ = [
     "Channel",
     "CheckResult",
     "Document",
+    "DeviceType",
     "DocumentKind",
     "EntityType",
     "Event",
@@ -51,6 +54,7 @@ __all__ = [
     "Party",
     "Store",
     "TaxIdType",
+    "TerminalRequest",
     "Wallet",
     "WalletRequest",
 ]

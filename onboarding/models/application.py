@@ -52,6 +52,8 @@ class Application(PostalAddress, Timestamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
     )
     channel = models.CharField(max_length=3, choices=Channel.choices, default=Channel.WEB)
+    #: False for test data (a partner's test key): boarded only in the acquirer's test mode, never live
+    livemode = models.BooleanField(default=True)
     submitted_ip = models.GenericIPAddressField(null=True, blank=True)
     acquirer = models.CharField(max_length=20, choices=Acquirer.choices, default=Acquirer.STRIPE)
 

@@ -23,6 +23,8 @@ class Merchant(Timestamped):
     state = models.CharField(max_length=12, choices=MerchantState.CHOICES, default=MerchantState.ONBOARDING)
     state_changed_at = models.DateTimeField(auto_now_add=True)
     acquirer = models.CharField(max_length=20, choices=Acquirer.choices, default=Acquirer.STRIPE)
+    #: from its first application; decides which of the acquirer's modes (keys) it is boarded in
+    livemode = models.BooleanField(default=True)
     acquirer_account_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
     # Its current parties are those of this application (re-screening uses them).
     current_application = models.ForeignKey(

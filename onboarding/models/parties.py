@@ -98,7 +98,7 @@ class BankAccount(models.Model):
 
 @track()
 class Store(PostalAddress):
-    """A store location; the terminals wanted there are payments.Terminal rows."""
+    """A store location; the terminals wanted there are its ``TerminalRequest`` rows."""
 
     public_id = PublicIdField(prefix="sto")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="stores")
@@ -111,6 +111,30 @@ class Store(PostalAddress):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
+
+
+class DeviceType(models.TextChoices):
+    # Stripe Terminal readers that show a WeChat Pay QR code (Alipay is not a Terminal method on Stripe).
+    WISEPOS_E = "bbpos_wisepos_e", _("BBPOS WisePOS E")
+    S700 = "stripe_s700", _("Stripe Reader S700")
+
+
+@track()
+class TerminalRequest(models.Model):
+    """A terminal the merchant asks for at a store: what and where, and no state. The acquirer's terminal
+    (``payments.Terminal``) is created from it when boarding starts, as the merchant's wallets are from
+    its ``WalletRequest`` rows, so a draft edit never touches anything the acquirer knows."""
+
+    public_id = PublicIdField(prefix="trq")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="terminals")
+    device_type = models.CharField(max_length=30, choices=DeviceType.choices, default=DeviceType.S700)
+    label = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["store", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.label or self.get_device_type_display()} ({self.public_id})"
 
 
 class WalletRequest(models.Model):

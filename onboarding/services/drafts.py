@@ -40,13 +40,13 @@ from onboarding.models import (
     Document,
     Party,
     Store,
+    TerminalRequest,
     WalletRequest,
 )
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
 from onboarding.states import AppState
-from payments.models import Terminal
 
 # What each section accepts, and the input rule of each field: from the one declaration (sections.py).
 BUSINESS_FIELDS = sections.BUSINESS.kinds()
@@ -245,13 +245,13 @@ def _prepare_stores(application: Application, value, errors: FieldErrors):
         _set_phone(store, prefix, errors)
         _check_address(store, prefix, errors, required_us=True)
         _clean(store, prefix, errors)
-        terminal_items = _items(item.get("terminals"), "terminals", f"{prefix}terminals", errors, model=Terminal)
+        terminal_items = _items(item.get("terminals"), "terminals", f"{prefix}terminals", errors, model=TerminalRequest)
         known = {t.public_id: t for t in store.terminals.all()} if store.pk else {}
         _existing(known.values(), terminal_items, f"{prefix}terminals", errors, _("No such terminal at this store."))
         terminals = []
         for t_index, t_item, t_public_id in terminal_items:
             t_prefix = f"{prefix}terminals[{t_index}]."
-            terminal = known.get(t_public_id) or Terminal()
+            terminal = known.get(t_public_id) or TerminalRequest()
             _assign(terminal, t_item, TERMINAL_FIELDS, t_prefix, errors)
             _clean(terminal, t_prefix, errors, exclude=("store",))
             terminals.append(terminal)
@@ -343,7 +343,7 @@ def _write(application, *, business, parties, bank_account, stores, wallets) -> 
         for store, terminals in store_rows:
             for terminal in terminals:
                 terminal.store = store
-            _save_collection(Terminal.objects.filter(store=store), terminals, "stores")
+            _save_collection(TerminalRequest.objects.filter(store=store), terminals, "stores")
     if wallet_rows is not None:
         _save_wallets(application, wallet_rows)
 

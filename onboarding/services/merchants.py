@@ -28,6 +28,7 @@ def merchant_create_for(*, application: Application, actor: Actor) -> Merchant:
         tax_id_last4=application.tax_id_last4,
         tax_id_index=application.tax_id_index,
         acquirer=application.acquirer,
+        livemode=application.livemode,
         partner=application.partner,
     )
     if application.applicant_id:

@@ -6,7 +6,7 @@
   carries a sanctions or fraud signal; each item links to the step that fixes it.
 - When an officer asks for information, the question and a form to answer it: files through
   ``document_upload`` as kind ``other``, the text through ``application_answer_info``.
-- Panels that other apps add (``onboarding.web.panels``); onboarding adds the terminals by store.
+- Panels that other apps add (``onboarding.web.panels``): payments adds the terminals by store.
 - Withdrawing asks for a confirmation first (a POST), through ``application_withdraw``.
 - While the application is with us (received, in review, being set up) the changing parts refresh
   themselves every 15 seconds (htmx polling a fragment); polling stops when the state is final, and a
@@ -89,14 +89,6 @@ WALLET_STATUS_WORDS = {
 }
 WALLET_NAMES = {"alipay": _("Alipay"), "wechat_pay": _("WeChat Pay")}
 CHANNEL_NAMES = {"in_store": _("in store"), "online": _("online")}
-TERMINAL_STATE_WORDS = {
-    "requested": _("Requested"),
-    "awaiting_device": _("On its way to you"),
-    "activating": _("Being activated"),
-    "active": _("Active"),
-    "failed": _("Not active yet: we are working on it"),
-    "deactivated": _("Deactivated"),
-}
 
 
 def _own_application(request, public_id: str) -> Application:
@@ -341,21 +333,3 @@ def application_withdraw_confirm(request, public_id: str):
             messages.success(request, _t("The application is withdrawn."))
             return redirect("application-detail", application.public_id)
     return render(request, "onboarding/withdraw.html", {"application": application, "form": form}, status=status)
-
-
-# --------------------------------------------------------------------------- the terminals panel
-
-
-def terminals_panel(application: Application) -> dict | None:
-    """Terminals by store, with their state; none while no store has a terminal."""
-    stores = []
-    for store in application.stores.prefetch_related("terminals"):
-        terminals = [
-            (terminal, TERMINAL_STATE_WORDS.get(terminal.state, terminal.state)) for terminal in store.terminals.all()
-        ]
-        if terminals:
-            stores.append((store, terminals))
-    return {"stores": stores} if stores else None
-
-
-panels.register_panel("terminals", "onboarding/panels/_terminals.html", terminals_panel, order=50)

@@ -13,13 +13,12 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.models import Store, WalletRequest
+from onboarding.models import DeviceType, Store, WalletRequest
 from onboarding.models.base import US_STATES
 from onboarding.sections import STORE
 from onboarding.services.drafts import MAX_ITEMS
 from onboarding.web.base import StepView
 from onboarding.web.fields import declared
-from payments.models import DeviceType
 
 PREFIX = "stores"
 ADD = "add_store"

@@ -6,11 +6,20 @@ import copy
 import pytest
 
 from onboarding.errors import ValidationFailed
-from onboarding.models import Agreement, Application, BankAccount, Document, Event, Party, Store, WalletRequest
+from onboarding.models import (
+    Agreement,
+    Application,
+    BankAccount,
+    Document,
+    Event,
+    Party,
+    Store,
+    TerminalRequest,
+    WalletRequest,
+)
 from onboarding.services.actors import Actor
 from onboarding.services.agreements import application_sign_agreement
 from onboarding.services.drafts import application_create_draft, application_update_draft
-from payments.models import Terminal
 from tests.factories import UserFactory, draft_application, valid_draft
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +34,7 @@ def stored(application: Application) -> dict:
         "parties": list(Party.objects.filter(application=application).order_by("pk").values()),
         "bank_account": list(BankAccount.objects.filter(application=application).values()),
         "stores": list(Store.objects.filter(application=application).order_by("pk").values()),
-        "terminals": list(Terminal.objects.filter(store__application=application).order_by("pk").values()),
+        "terminals": list(TerminalRequest.objects.filter(store__application=application).order_by("pk").values()),
         "wallets": list(WalletRequest.objects.filter(application=application).order_by("pk").values()),
         "documents": list(Document.objects.filter(application=application).order_by("pk").values()),
         "agreement": list(Agreement.objects.filter(application=application).values()),
@@ -34,7 +43,7 @@ def stored(application: Application) -> dict:
 
 
 def row_counts() -> dict:
-    models = (Application, Party, BankAccount, Store, Terminal, WalletRequest, Agreement, Event)
+    models = (Application, Party, BankAccount, Store, TerminalRequest, WalletRequest, Agreement, Event)
     return {model.__name__: model.objects.count() for model in models}
 
 

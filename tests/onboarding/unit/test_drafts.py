@@ -3,11 +3,10 @@
 import pytest
 
 from onboarding.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from onboarding.models import Application, Party, Store
+from onboarding.models import Application, Party, Store, TerminalRequest
 from onboarding.services.actors import Actor
 from onboarding.services.drafts import application_create_draft, application_update_draft
 from onboarding.states import AppState
-from payments.models import Terminal
 from tests.factories import UserFactory, application_in_state, draft_application, valid_draft
 
 pytestmark = pytest.mark.django_db
@@ -119,8 +118,8 @@ def test_items_keep_their_ids_when_updated_in_place_and_missing_items_go():
     wen.refresh_from_db()
     assert wen.ownership_percent == 100 and wen.id_number == "212543321"  # sensitive value kept when not resent
     assert Store.objects.get(pk=store.pk).name == "Mott St."
-    assert Terminal.objects.filter(store=store).count() == 2
-    assert Terminal.objects.filter(public_id=terminal.public_id).exists()
+    assert TerminalRequest.objects.filter(store=store).count() == 2
+    assert TerminalRequest.objects.filter(public_id=terminal.public_id).exists()
 
 
 def test_moving_the_control_person_between_parties():

@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from onboarding.errors import InvalidTransition, PermissionDenied
-from onboarding.models import Application, Event
+from onboarding.models import Application, Event, TerminalRequest
 from onboarding.services.actors import Actor
 from onboarding.services.applications import (
     WITHDRAWABLE,
@@ -176,10 +176,13 @@ TERMINAL_TABLE = {
 
 @pytest.mark.parametrize(("source", "target"), list(itertools.product(TERMINAL_STATES, TERMINAL_STATES)))
 def test_every_pair_of_terminal_states(source, target):
+    from onboarding.services.merchants import merchant_create_for
     from payments.models import Terminal
 
-    terminal = Terminal.objects.filter(store__application=draft_application()).get()
-    Terminal.objects.filter(pk=terminal.pk).update(state=source)
+    application = draft_application()
+    merchant = merchant_create_for(application=application, actor=Actor.system("t"))
+    request = TerminalRequest.objects.get(store__application=application)
+    terminal = Terminal.objects.create(merchant=merchant, request=request, state=source)
     terminal.refresh_from_db()
     if (source, target) in TERMINAL_TABLE:
         terminal_transition(terminal=terminal, actor=Actor.system("t"), target=target)

@@ -180,7 +180,7 @@ def test_another_app_adds_a_panel_through_the_registry(client, merchant):
     application = own_application(merchant, state="approved")
     panels.register_panel(
         "test_payouts",
-        "onboarding/panels/_terminals.html",
+        "payments/panels/_terminals.html",
         lambda app: {"stores": []} if app.pk == application.pk else None,
         order=10,
     )
