@@ -60,7 +60,8 @@ def _context(application: Application, email: str) -> dict:
         context["request"] = application.info_requests.filter(answered_at__isnull=True).first()
         if context["request"] is not None:
             context["expiry_days"] = context["request"].due_days
-    if email == "documents_attention":
+    if email in ("info_requested", "documents_attention"):
+        # An information request may be about a document (rejected in review): its email names it.
         context["documents"] = application.documents.filter(status__in=("rejected", "revision_requested"))
     return context
 

@@ -5,6 +5,11 @@ Everything the queue sorts and filters on is a column of the application row (ke
 so a page of the queue is one query whatever its size. On PostgreSQL the search uses the trigram indexes of
 migration 0011 (substring, and word similarity on business names, which forgives a typo); on SQLite it is
 a plain substring match.
+
+On PostgreSQL a search finds the matching ids once, in one query (an INTERSECT of one UNION of indexed
+lookups per word), and the page and its count then read only those rows by primary key: an unselective
+word (one owner in twenty is a Khan) is matched once per request, not once for the count and again for
+the page. Only when nothing matches as written does a second query try word similarity.
 """
 
 import statistics
@@ -18,10 +23,12 @@ from django.db.models import (
     Count,
     DurationField,
     F,
+    Field,
     Func,
     Min,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.functions import Upper
@@ -45,6 +52,9 @@ QUEUE_STATES = (
 DECISION_WINDOW_DAYS = 30
 #: Below this length a word-similarity match says little; shorter terms match as substrings only.
 FUZZY_MIN_LENGTH = 4
+#: Up to this many matching ids are read once and the page looked up by them; a search matching more
+#: (a letter or two) is left to the database as a subquery, so no request holds an unbounded id list.
+SEARCH_IDS_LIMIT = 50_000
 
 
 def waiting_for_officer() -> Q:
@@ -70,9 +80,35 @@ def _containing(model, field: str, term: str, *, fuzzy: bool = False, key: str =
     return model.objects.filter(match).order_by().values(key)
 
 
-def _term_match(term: str, *, fuzzy: bool) -> Q:
-    """The applications matching one word: one UNION of indexed lookups, one per field, so PostgreSQL finds
-    the few matching ids first and never checks the word against every application row."""
+class EqualsAny(Func):
+    """``column = ANY(array)`` (PostgreSQL), for an array of ids or ``ARRAY(subquery)``: the array is made
+    once and the rows looked up by it. As ``IN (subquery)``, a subquery that matches thousands of rows is
+    joined to the whole table; a long array is hashed, and the queue's order index walked."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _id_array(ids: list[int]) -> Func:
+    return Func(Value(ids), template="%(expressions)s::bigint[]", output_field=Field())
+
+
+def _subquery_array(ids: QuerySet) -> Func:
+    return Func(Subquery(ids), template="ARRAY%(expressions)s", output_field=Field())
+
+
+def _applications_of(applicants: QuerySet) -> QuerySet:
+    if connection.vendor != "postgresql":
+        return Application.objects.filter(applicant_id__in=applicants).order_by().values("pk")
+    # A common name is in thousands of emails: looked up by the applicant index, not joined to every row.
+    matching = EqualsAny(F("applicant_id"), _subquery_array(applicants))
+    return Application.objects.filter(matching).order_by().values("pk")
+
+
+def _term_ids(term: str, *, fuzzy: bool) -> QuerySet:
+    """The ids of the applications matching one word: one UNION of indexed lookups, one per field, so
+    PostgreSQL finds the few matching ids first and never checks the word against every application row."""
     fuzzy = fuzzy and len(term) >= FUZZY_MIN_LENGTH  # a typo in a business name is forgiven
     applicants = _containing(get_user_model(), "email", term)
     parts = [
@@ -81,13 +117,19 @@ def _term_match(term: str, *, fuzzy: bool) -> Q:
         _containing(Application, "dba", term, fuzzy=fuzzy),
         _containing(Party, "first_name", term, key="application_id"),
         _containing(Party, "last_name", term, key="application_id"),
-        Application.objects.filter(applicant_id__in=applicants).order_by().values("pk"),
+        _applications_of(applicants),
     ]
     if len(term) == 4 and term.isdigit():
         # An EIN's last four: the only part of a tax id anyone may search.
         parts.append(Application.objects.filter(tax_id_last4=term).order_by().values("pk"))
     first, *rest = parts
-    return Q(pk__in=first.union(*rest))
+    return first.union(*rest)
+
+
+def _matching_ids(words: list[str], *, fuzzy: bool) -> QuerySet:
+    """The ids of the applications matching every word (an INTERSECT of each word's ids)."""
+    first, *rest = (_term_ids(word, fuzzy=fuzzy) for word in words)
+    return first.intersection(*rest) if rest else first
 
 
 def _words(search: str) -> list[str]:
@@ -106,14 +148,19 @@ def application_search(queryset: QuerySet[Application], search: str) -> QuerySet
     when nothing matches as written, business names are matched by word similarity (a typo is forgiven):
     only then, since similarity is costly to check on every row that shares a trigram."""
     words = _words(search)
-    exact = queryset
-    for word in words:
-        exact = exact.filter(_term_match(word, fuzzy=False))
-    if connection.vendor != "postgresql" or exact.exists():
-        return exact
-    for word in words:
-        queryset = queryset.filter(_term_match(word, fuzzy=True))
-    return queryset
+    if not words:
+        return queryset
+    if connection.vendor != "postgresql":
+        return queryset.filter(pk__in=_matching_ids(words, fuzzy=False))
+    for fuzzy in (False, True):
+        matching = _matching_ids(words, fuzzy=fuzzy)
+        ids = list(matching.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
+        if len(ids) > SEARCH_IDS_LIMIT:
+            return queryset.filter(pk__in=matching)
+        if ids:
+            # The page and its count read these rows, not the search again.
+            return queryset.filter(EqualsAny(F("pk"), _id_array(ids)))
+    return queryset.none()
 
 
 # -- filters that need a query of their own --------------------------------------------------------

@@ -7,7 +7,7 @@ what was screened (a keyed hash of the screened values, never the values' cipher
 (list version, entry uid and the entry's content hash, algorithm version), so an examiner can replay it.
 
 Model names match the subjects that the event-retention purge keeps for ten years
-(``sanctionslistversion``, ``sanctionsentry``, ``sanctionshit``).
+(``sanctionslistversion``, ``sanctionsentry``, ``sanctionsprogram``, ``sanctionshit``).
 """
 
 from django.conf import settings

@@ -192,14 +192,15 @@ def application_request_document_revision(
     *, application: Application, actor: Actor, document, status: str, reason: str, due_date=None
 ) -> InfoRequest:
     """Reject a document or ask for a new version of it inside an information request, so the merchant
-    (whose uploads are open only in draft and info_requested) can act on it; ``reason`` is what they read."""
+    (whose uploads are open only in draft and info_requested) can act on it; ``reason`` is what they read.
+    The merchant gets one email, the request's (it names the document), not a second about the document."""
     from onboarding.services.documents import document_decide
 
     if document.application_id != application.pk:
         raise ValidationFailed("The document is not on this application.", fields={"document": ["Not here."]})
     reason = _cleaned("reason", clean_text, reason, max_length=300, required=True)
     with transaction.atomic():
-        document_decide(document=document, actor=actor, status=status, reason=reason)
+        document_decide(document=document, actor=actor, status=status, reason=reason, email_merchant=False)
         return application_request_info(
             application=application,
             actor=actor,

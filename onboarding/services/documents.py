@@ -215,8 +215,14 @@ def _remove_unsaved_file(storage, names: set[str]) -> None:
             logger.exception("could not remove the file %s of a failed upload", name)
 
 
-def document_decide(*, document: Document, actor: Actor, status: str, reason: str = "") -> Document:
-    """Accept, reject or ask for a revision of a document (an officer's decision, with a reason)."""
+def document_decide(
+    *, document: Document, actor: Actor, status: str, reason: str = "", email_merchant: bool = True
+) -> Document:
+    """Accept, reject or ask for a revision of a document (an officer's decision, with a reason).
+
+    A rejection or a revision asked for owes the merchant the "documents need attention" email, unless
+    ``email_merchant`` is false: the caller then owes an email that already tells of it (the information
+    request a rejection in review opens), so the merchant gets one email for one decision."""
     actor.require_perm(REVIEW_PERM, "decide on documents")
     if status not in DECISION_REASON_CODE:
         raise ValidationFailed("Choose accept, reject or request a revision.", fields={"status": ["Unknown."]})
@@ -240,7 +246,7 @@ def document_decide(*, document: Document, actor: Actor, status: str, reason: st
             reason_code=DECISION_REASON_CODE[status],
             shared=True,
         )
-        if status != Document.Status.ACCEPTED:
+        if status != Document.Status.ACCEPTED and email_merchant:
             merchant_email_owe(application=locked.application, email="documents_attention")
         if reason:
             event_record(

@@ -1,11 +1,13 @@
 """Retention purge of the event log: the only path past the append-only trigger.
 
 Events are kept five years (EVENT_RETENTION_DAYS) after the relationship ends: after the merchant is
-closed, or after an application without a merchant reached a final state. Events about sanctions lists
-and hits are kept ten years (OFAC). On PostgreSQL the trigger on the event table refuses UPDATE, DELETE
-and TRUNCATE; this command opens its gate for deletes in its own transaction only (the setting names
-that transaction, see ``onboarding.models.events``) and shuts it again as soon as it has deleted. It runs
-as the owner of the tables: the app's role may not delete events at all, and the command says so.
+closed, or after an application without a merchant reached a final state. Events about sanctions lists,
+their entries and programs, and hits are kept ten years (OFAC): a program's blocking flag decided how its
+hits were treated, so its changes stay as long as the screening records they explain. On PostgreSQL the
+trigger on the event table refuses UPDATE, DELETE and TRUNCATE; this command opens its gate for deletes
+in its own transaction only (the setting names that transaction, see ``onboarding.models.events``) and
+shuts it again as soon as it has deleted. It runs as the owner of the tables: the app's role may not
+delete events at all, and the command says so.
 """
 
 from datetime import timedelta
@@ -20,7 +22,7 @@ from onboarding.models import Event
 from onboarding.models.events import PURGE_GATE, PURGE_SETTING
 from onboarding.states import AppState, MerchantState
 
-SANCTIONS_SUBJECTS = ("sanctionslistversion", "sanctionshit", "sanctionsentry")
+SANCTIONS_SUBJECTS = ("sanctionslistversion", "sanctionshit", "sanctionsentry", "sanctionsprogram")
 SANCTIONS_RETENTION_DAYS = 10 * 365
 
 

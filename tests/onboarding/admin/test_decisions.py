@@ -5,10 +5,12 @@ refused for, the officer who gave the first."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from onboarding.admin.review import page_version
-from onboarding.models import Application, Document, Event, InfoRequest
+from onboarding.models import Application, Document, Event, InfoRequest, OwedWork
+from onboarding.notifications import merchant_email_send
 from onboarding.roles import COMPLIANCE_OFFICER, SENIOR_COMPLIANCE_OFFICER
 from onboarding.services.actors import Actor
 from onboarding.services.documents import document_decide
@@ -117,6 +119,32 @@ def test_a_document_rejected_while_information_is_requested_stays_in_that_reques
     assert Document.objects.get(pk=document.pk).status == "rejected"
     assert events(in_review, "document_decided").filter(to_state="rejected").exists()
     assert InfoRequest.objects.filter(application=in_review).count() == 1
+
+
+def emails_owed(application) -> list[str]:
+    owed = OwedWork.objects.filter(subject_id=application.public_id, kind__startswith="email_")
+    return sorted(owed.values_list("kind", flat=True))
+
+
+def test_a_document_rejected_in_review_sends_the_merchant_one_email_that_names_it(client, reviewer, in_review):
+    document = in_review.documents.first()
+    decide(client, in_review, "document_reject", target=document.public_id, reason="Not a bank letter.")
+    assert state_of(in_review) == AppState.INFO_REQUESTED
+    assert emails_owed(in_review) == ["email_info_requested"]
+    mail.outbox.clear()
+    assert merchant_email_send(application=in_review, email="info_requested") is True
+    (message,) = mail.outbox
+    assert f"- {document.get_kind_display()}: Not a bank letter." in message.body
+    assert document.get_kind_display() in message.alternatives[0][0]
+
+
+def test_a_document_rejected_within_an_open_request_sends_one_email_about_it(client, reviewer, in_review):
+    decide(client, in_review, "request_info", reason="Please send a clearer bank letter.")
+    OwedWork.objects.filter(subject_id=in_review.public_id).update(status=OwedWork.Status.DONE)
+    document = in_review.documents.first()
+    decide(client, in_review, "document_reject", target=document.public_id, reason="Not a bank letter.")
+    pending = OwedWork.objects.filter(subject_id=in_review.public_id, status=OwedWork.Status.PENDING)
+    assert list(pending.values_list("kind", flat=True)) == ["email_documents_attention"]
 
 
 def test_returning_to_review_instead_of_the_second_approval_writes_its_event(client, approvable):

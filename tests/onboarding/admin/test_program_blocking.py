@@ -1,11 +1,15 @@
 """A program's blocking flag changes only through the service: a senior officer, a reason, an event, and
 the re-screen of the applications with hits on its entries (whose sanctions results are stale until then)."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from onboarding.errors import DomainError, PermissionDenied
 from onboarding.kyc.evidence import stale_checks
 from onboarding.kyc.pipeline import run_checks
+from onboarding.management.commands.purge_events import purgeable_events
 from onboarding.models import Application, Event, OwedWork
 from onboarding.roles import COMPLIANCE_OFFICER, SENIOR_COMPLIANCE_OFFICER
 from onboarding.services.actors import Actor
@@ -42,6 +46,20 @@ def test_a_senior_officer_changes_a_program_with_a_reason_and_an_event(moreno):
     assert event.actor_user == senior and event.details["reason"] == "OFAC guidance"
     assert (event.from_state, event.to_state) == ("blocking", "restricting")
     assert OwedWork.objects.filter(kind="sanctions_program_rescreen", status="pending").exists()
+
+
+def test_a_program_change_is_kept_ten_years_like_the_screening_records_it_explains(moreno):
+    program = SanctionsProgram.objects.get(code="SDNTK")
+    senior = Actor.for_user(officer(SENIOR_COMPLIANCE_OFFICER))
+    program_set_blocking(program=program, blocking=False, actor=senior, reason="OFAC guidance")
+    event = Event.objects.get(action="program_blocking_changed")
+    assert event.subject_type == "sanctionsprogram"
+    # Past the five years kept for everything else (the event belongs to no application or merchant) …
+    six_years_on = timezone.now() + timedelta(days=6 * 365)
+    assert not purgeable_events(now=six_years_on).filter(pk=event.pk).exists()
+    # … and purged only after the ten years of OFAC's record keeping.
+    eleven_years_on = timezone.now() + timedelta(days=11 * 365)
+    assert purgeable_events(now=eleven_years_on).filter(pk=event.pk).exists()
 
 
 def test_the_change_makes_the_affected_results_stale_and_the_rescreen_refreshes_them(moreno, fresh_list):

@@ -111,6 +111,19 @@ def test_search_by_name_dba_public_id_last_four_owner_and_applicant_email(client
     assert listed(client, q=term) == [wanted]  # a search looks in every state
 
 
+@pytest.mark.parametrize("limit", [50_000, 1])
+def test_every_word_must_match_in_some_field_and_filters_still_apply(client, me, monkeypatch, limit):
+    # With a limit of one id, the matching ids are left to the database as a subquery: the same rows.
+    monkeypatch.setattr("onboarding.review_queue.SEARCH_IDS_LIMIT", limit)
+    wanted = queued(legal_name="Lotus Garden Inc", owner=("Dmitry", "Khoroshev"), band="high")
+    queued(legal_name="Lotus Bakery LLC", owner=("Ana", "Khoroshev"), band="high")
+    queued(legal_name="Lotus Kitchen LLC", owner=("Dmitry", "Khoroshev"), band="low")
+    assert listed(client, q="lotus khoroshev garden") == [wanted]
+    assert len(listed(client, q="lotus khoroshev")) == 3
+    assert len(listed(client, q="lotus khoroshev", risk="high")) == 2
+    assert listed(client, q="lotus nobody") == []
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram search is PostgreSQL's")
 def test_search_forgives_a_typo_on_postgresql(client, me):
     wanted = queued(legal_name="Pearl River Noodle Bar LLC", dba="Delgado Noodles")
