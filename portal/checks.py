@@ -14,6 +14,8 @@
 - portal.E009: the database holds a demo account of ``make run`` (its password is in the README) or an
   authenticator with the demo TOTP secret (printed by ``make run``). A database that cannot be read (none
   yet, or not migrated) holds neither.
+- portal.E010: ACQUIRER_API_BASE points at this machine (the local acquirer of ``make run``), so approved
+  merchants would be boarded with a stand-in instead of the acquirer.
 
 Messages name settings and positions, never a secret's value.
 """
@@ -21,6 +23,7 @@ Messages name settings and positions, never a secret's value.
 import binascii
 import os
 from itertools import combinations
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -177,3 +180,17 @@ def no_demo_accounts(app_configs, **kwargs):
         )
         for what in found
     ]
+
+
+@register(Tags.security, deploy=True)
+def acquirer_is_not_local(app_configs, **kwargs):
+    host = (urlsplit(settings.ACQUIRER_API_BASE).hostname or "").lower()
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return [
+            Error(
+                "ACQUIRER_API_BASE points at the local acquirer on this machine.",
+                hint="Set ACQUIRER_API_BASE=https://api.stripe.com (see README, 'Configuration').",
+                id="portal.E010",
+            )
+        ]
+    return []

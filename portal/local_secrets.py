@@ -16,6 +16,11 @@ GENERATORS = {
     "FIELD_ENCRYPTION_KEYS": lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
     "BLIND_INDEX_KEY": lambda: secrets.token_urlsafe(32),
     "SCREENING_HASH_KEY": lambda: secrets.token_urlsafe(32),
+    # Shaped like Stripe's, so the local acquirer tells live from test mode by the prefix.
+    "STRIPE_API_KEY": lambda: "sk_live_local" + secrets.token_hex(16),
+    "STRIPE_TEST_API_KEY": lambda: "sk_test_local" + secrets.token_hex(16),
+    "STRIPE_WEBHOOK_SECRET": lambda: "whsec_" + secrets.token_hex(24),
+    "STRIPE_TEST_WEBHOOK_SECRET": lambda: "whsec_" + secrets.token_hex(24),
 }
 
 used_local: set[str] = set()

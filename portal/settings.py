@@ -356,10 +356,23 @@ if SANCTIONS_REFRESH_MINUTES > 0:
 DECISION_FUNCTION = os.environ.get("DECISION_FUNCTION", "onboarding.kyc.policy.decide")
 EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 5 * 365)
 
-# Acquirer
-ACQUIRER_API_BASE = os.environ.get("ACQUIRER_API_BASE", "")
-STRIPE_API_KEY = os.environ.get("STRIPE_API_KEY", "")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+# Acquirer: Stripe in production (ACQUIRER_API_BASE=https://api.stripe.com), the local acquirer
+# (``manage.py local_acquirer``) by default. Live-mode applications use the live key and secret, test-mode
+# ones (partner test keys) the test pair; on a laptop all four are generated under var/.
+ACQUIRER_API_BASE = os.environ.get("ACQUIRER_API_BASE", "http://127.0.0.1:12111")
+STRIPE_API_KEY = secret("STRIPE_API_KEY", VAR_DIR)
+STRIPE_TEST_API_KEY = secret("STRIPE_TEST_API_KEY", VAR_DIR)
+STRIPE_WEBHOOK_SECRET = secret("STRIPE_WEBHOOK_SECRET", VAR_DIR)
+STRIPE_TEST_WEBHOOK_SECRET = secret("STRIPE_TEST_WEBHOOK_SECRET", VAR_DIR)
+# The local acquirer: its own SQLite file, where it delivers signed webhooks, how long its asynchronous
+# verification takes, and the registration codes it accepts in live mode (test mode takes Stripe's
+# simulated codes).
+LOCAL_ACQUIRER_DB = os.environ.get("LOCAL_ACQUIRER_DB", str(VAR_DIR / "local-acquirer.sqlite3"))
+LOCAL_ACQUIRER_WEBHOOK_URL = os.environ.get("LOCAL_ACQUIRER_WEBHOOK_URL", "http://127.0.0.1:8000/webhooks/acquirer/")
+LOCAL_ACQUIRER_VERIFICATION_SECONDS = float(os.environ.get("LOCAL_ACQUIRER_VERIFICATION_SECONDS", "3"))
+LOCAL_ACQUIRER_LIVE_READER_CODES = env_list("LOCAL_ACQUIRER_LIVE_READER_CODES") or [
+    "quartz-lotus-river", "amber-cedar-harbor", "jade-willow-summit",
+]  # fmt: skip
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
@@ -375,3 +388,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Boarding with the acquirer. Calls are paced by one limiter that every worker shares (Redis at
+# ACQUIRER_RATE_LIMIT_URL, else a lock file under var/ for the processes of one machine); Stripe allows about
+# 100 requests a second live and 25 in test mode.
+ACQUIRER_TIMEOUT_SECONDS = float(os.environ.get("ACQUIRER_TIMEOUT_SECONDS", "20"))
+ACQUIRER_RATE_LIMIT_PER_SECOND = float(os.environ.get("ACQUIRER_RATE_LIMIT_PER_SECOND", "25"))
+ACQUIRER_RATE_LIMIT_URL = os.environ.get("ACQUIRER_RATE_LIMIT_URL", os.environ.get("CACHE_URL", ""))
+# How long boarding waits for the acquirer's asynchronous verification before it needs attention, and how
+# often it looks again meanwhile (webhooks usually come first).
+BOARDING_VERIFICATION_DAYS = env_int("BOARDING_VERIFICATION_DAYS", 7)
+BOARDING_POLL_SECONDS = env_int("BOARDING_POLL_SECONDS", 60)
+# Transient acquirer errors are retried after ACQUIRER_RETRY_BASE_SECONDS · 2^attempt (with jitter), capped.
+ACQUIRER_RETRY_BASE_SECONDS = float(os.environ.get("ACQUIRER_RETRY_BASE_SECONDS", "2"))
+ACQUIRER_RETRY_MAX_SECONDS = float(os.environ.get("ACQUIRER_RETRY_MAX_SECONDS", "600"))

@@ -27,6 +27,11 @@ def production_environment() -> dict[str, str]:
         "FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},{Fernet.generate_key().decode()}",
         "BLIND_INDEX_KEY": token(),
         "SCREENING_HASH_KEY": token(),
+        "ACQUIRER_API_BASE": "https://api.stripe.com",
+        "STRIPE_API_KEY": "sk_live_" + token(24),
+        "STRIPE_TEST_API_KEY": "sk_test_" + token(24),
+        "STRIPE_WEBHOOK_SECRET": "whsec_" + token(24),
+        "STRIPE_TEST_WEBHOOK_SECRET": "whsec_" + token(24),
         "DJANGO_ALLOWED_HOSTS": "portal.example.com",
         "SECURE_SSL_REDIRECT": "true",
         "SECURE_COOKIES": "true",
@@ -42,6 +47,7 @@ def production(db, settings, monkeypatch):
     settings.FIELD_ENCRYPTION_KEYS = env["FIELD_ENCRYPTION_KEYS"].split(",")
     settings.BLIND_INDEX_KEY = env["BLIND_INDEX_KEY"]
     settings.SCREENING_HASH_KEY = env["SCREENING_HASH_KEY"]
+    settings.ACQUIRER_API_BASE = env["ACQUIRER_API_BASE"]
     settings.ALLOWED_HOSTS = ["portal.example.com"]
     settings.DEBUG = False
     settings.SECURE_SSL_REDIRECT = True
@@ -131,6 +137,14 @@ def test_allowed_hosts_that_accept_any_host_are_refused(production, hosts):
     production.ALLOWED_HOSTS = hosts
     ids, _ = refusals()
     assert ids == {"portal.E005"}
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:12111", "http://localhost:12111", "http://[::1]:12111"])
+def test_the_local_acquirer_is_refused_in_production(production, base):
+    production.ACQUIRER_API_BASE = base
+    ids, report = refusals()
+    assert ids == {"portal.E010"}
+    assert "local acquirer" in report
 
 
 def test_debug_is_refused(production):
