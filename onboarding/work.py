@@ -183,6 +183,22 @@ def owed_work_done(*, subject: models.Model, kind: str) -> bool:
     )
 
 
+def owed_work_defer(*, subject: models.Model, kind: str, due_at: datetime, error: str = "") -> bool:
+    """Move the pending work's next attempt to ``due_at`` (a back-off the work chose, a ``Retry-After``,
+    a wait for someone else), keeping ``error`` as its latest failure; the sweeper publishes it then."""
+    from onboarding.models.work import OwedWork
+
+    subject_type, subject_id = subject_key(subject)
+    updates: dict = {"due_at": due_at}
+    if error:
+        updates.update(last_error=error[:2000], last_error_at=timezone.now())
+    return bool(
+        OwedWork.objects.filter(
+            subject_type=subject_type, subject_id=subject_id, kind=kind, status=OwedWork.Status.PENDING
+        ).update(**updates)
+    )
+
+
 def describe_error(exc: BaseException) -> str:
     """What went wrong and where, for people: the type and the place, and the message only of our own
     domain errors (other messages may quote the data that failed, and personal data never leaves)."""

@@ -52,6 +52,8 @@ class AcquirerObject(models.Model):
         EXTERNAL_ACCOUNT = "external_account", "External account"
         LOCATION = "location", "Location"
         READER = "reader", "Reader"
+        #: an update call (its key names what it sends); done once it has completed
+        UPDATE = "update", "Update"
 
     key = models.CharField(max_length=120, unique=True, help_text="Our idempotency key: acct:{merchant}, …")
     kind = models.CharField(max_length=30, choices=Kind.choices)
