@@ -15,5 +15,6 @@ urlpatterns = [
     # The names Django's own login views had, for code that still reverses them: allauth's pages.
     path("accounts/login/", account_views.login, name="login"),
     path("accounts/logout/", account_views.logout, name="logout"),
+    path("", include("payments.urls")),
     path("", include("onboarding.urls")),
 ]

@@ -16,8 +16,8 @@ from onboarding.services.applications import (
 from onboarding.services.transitions import application_transition
 from onboarding.statemachine import apply_transition
 from onboarding.states import APPLICATION_MACHINE, MERCHANT_MACHINE, AppState, MerchantState
-from payments.services import terminal_transition
 from payments.states import TERMINAL_MACHINE, TerminalState
+from payments.terminals import terminal_transition
 from tests.factories import application_in_state, draft_application, officer
 
 pytestmark = pytest.mark.django_db
