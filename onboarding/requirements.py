@@ -11,8 +11,9 @@ merchant's pages, the admin and the partner API.
   suggested fix;
 - per wallet and channel: whether it can be offered, and what it still needs.
 
-It is built from the missing fields, the document decisions, open information requests and **only** the
-checks in ``REQUIREMENT_CHECKS``. Sanctions screening, duplicates, velocity, name consistency and risk are
+It is built from the missing fields, the document decisions, open information requests, the sources other
+apps register (``register_requirements_source``: boarding adds what the acquirer still verifies) and
+**only** the checks in ``REQUIREMENT_CHECKS``. Sanctions screening, duplicates, velocity, name consistency and risk are
 fraud and sanctions signals: they never produce a requirement, so nothing here can tip anyone off
 (``EXCLUDED_CHECKS``; a test holds both lists against the check registry, so a new check stays out until
 someone decides).
@@ -24,6 +25,7 @@ partner's in the API); a wallet's eligibility reason too, where it is the table'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.utils import timezone
@@ -44,6 +46,8 @@ REQUIREMENT_CHECKS = frozenset(
 EXCLUDED_CHECKS = frozenset({"sanctions", "duplicates", "velocity", "name_consistency"})
 
 EDITABLE = frozenset({AppState.DRAFT, AppState.INFO_REQUESTED})
+Source = Callable[[Application, "Requirements"], None]
+_SOURCES: list[Source] = []
 UNDER_REVIEW = frozenset(
     {AppState.SUBMITTED, AppState.SCREENING, AppState.IN_REVIEW, AppState.AWAITING_SECOND_APPROVAL}
 )
@@ -102,6 +106,12 @@ class ApplicationRequirements:
 
     def as_dict(self) -> dict:
         return {**self.overall.as_dict(), "wallets": [w.as_dict() for w in self.wallets]}
+
+
+def register_requirements_source(source: Source) -> None:
+    """``source(application, requirements)`` adds what another app knows is still needed."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 # --------------------------------------------------------------------------- words
@@ -309,5 +319,7 @@ def application_requirements(application: Application) -> ApplicationRequirement
             _check(result, reqs, parties, stores)
     if application.state in UNDER_REVIEW:
         reqs.pending_verification.insert(0, "application")  # the review itself, never which check
+    for source in _SOURCES:
+        source(application, reqs)
     reqs.eventually_due = list(reqs.currently_due)
     return ApplicationRequirements(reqs, _wallets(application, reqs))

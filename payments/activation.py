@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +19,11 @@ from django.utils.translation import gettext as _
 from onboarding.errors import InvalidTransition, ValidationFailed
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import Actor
-from onboarding.work import owed_work_defer, owed_work_done, owed_work_pending, owed_work_record
+from onboarding.work import owed_work_done, owed_work_record
 from payments.calls import acquirer_create, acquirer_id_of
 from payments.gateway import AcquirerRefused, AcquirerUnavailable
 from payments.models import AcquirerObject, Terminal
+from payments.retry import retry_later
 from payments.states import TerminalState
 from payments.stripe_gateway import gateway_for
 from payments.terminals import terminal_transition
@@ -87,15 +86,7 @@ def terminal_activate(*, public_id: str) -> str:
             find=lambda: gateway.reader_find(account=merchant.acquirer_account_id, terminal_id=terminal.public_id),
         )  # fmt: skip
     except AcquirerUnavailable as exc:
-        work = owed_work_pending(subject=terminal, kind=TERMINAL_WORK)
-        delay = min(settings.ACQUIRER_RETRY_BASE_SECONDS * 2 ** (work.attempts if work else 0),
-                    settings.ACQUIRER_RETRY_MAX_SECONDS)  # fmt: skip
-        owed_work_defer(
-            subject=terminal,
-            kind=TERMINAL_WORK,
-            due_at=timezone.now() + timedelta(seconds=max(delay, exc.retry_after or 0)),
-            error=f"acquirer unavailable ({exc.code or exc.status}): {exc.message}",
-        )
+        retry_later(subject=terminal, kind=TERMINAL_WORK, exc=exc)
         return "retrying"
     except AcquirerRefused as exc:
         with transaction.atomic():

@@ -14,25 +14,30 @@ merchant's next application reuses its account, its persons and the locations of
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-import random
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from onboarding.crypto import keyed_fingerprint
+from onboarding.errors import DomainError
 from onboarding.models import Application, Merchant, MerchantWallet, Party, Store
-from onboarding.services.actors import Actor
+from onboarding.notifications import merchant_email_owe
+from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
 from onboarding.services.merchants import merchant_activate
 from onboarding.services.transitions import application_transition
 from onboarding.states import AppState, MerchantState
-from onboarding.work import owed_work_defer, owed_work_pending
+from onboarding.work import owed_work_defer
 from payments import acquirer_params
 from payments.calls import acquirer_create, acquirer_update
+from payments.emails import BOARDED
 from payments.gateway import AccountStatus, AcquirerRefused, AcquirerUnavailable, WalletStatus
 from payments.models import AcquirerObject, Terminal
+from payments.retry import retry_later
 from payments.states import TerminalState
 from payments.stripe_gateway import gateway_for
 from payments.terminals import terminal_transition
@@ -47,6 +52,13 @@ REFUSED_WITH_ACCOUNT = "The acquirer did not accept the account."
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
+
+
+def params_digest(params: dict) -> str:
+    """An update's key names what it sends: after a fix (an officer retries boarding), the corrected update
+    is a new call, where the old key would be refused with other parameters. Keyed (the parameters hold
+    personal data, and the key travels to the acquirer)."""
+    return keyed_fingerprint(json.dumps(params, sort_keys=True, default=str))[:16]
 
 
 def store_identity(store: Store) -> str:
@@ -81,20 +93,6 @@ def boarding_start(*, application: Application) -> None:
     application.refresh_from_db()
 
 
-def _retry_later(application: Application, exc: AcquirerUnavailable) -> None:
-    work = owed_work_pending(subject=application, kind=BOARDING_WORK)
-    attempt = work.attempts if work else 0
-    delay = min(settings.ACQUIRER_RETRY_BASE_SECONDS * 2**attempt, settings.ACQUIRER_RETRY_MAX_SECONDS)
-    delay = max(exc.retry_after or 0, delay * random.uniform(0.5, 1.0))
-    owed_work_defer(
-        subject=application,
-        kind=BOARDING_WORK,
-        due_at=timezone.now() + timedelta(seconds=delay),
-        error=f"acquirer unavailable ({exc.code or exc.status}): {exc.message}",
-    )
-    logger.info("boarding %s: acquirer unavailable (%s), next try in %.1f s", application.public_id, exc.code, delay)
-
-
 def _fail(application: Application, *, why: str, details: dict) -> None:
     with transaction.atomic():
         application_transition(
@@ -116,6 +114,19 @@ def _to_review(application: Application, status: AccountStatus) -> None:
             action="acquirer_requirements",
             details={"account": status.id, "requirements": status.requirements.as_dict()},
         )
+
+
+def boarding_retry(*, application: Application, actor: Actor, reason: str) -> None:
+    """boarding_failed → boarding, after someone fixed what the acquirer refused (an officer's decision).
+    Calls that failed are made again; what was created stays, so nothing is created twice."""
+    actor.require_perm(REVIEW_PERM, "retry boarding")
+    if not (reason or "").strip():
+        raise DomainError("Give the reason to retry boarding (what was fixed).", code="reason_required")
+    with transaction.atomic():
+        application_transition(
+            application, target=AppState.BOARDING, actor=actor, action="boarding_retried", reason_code="boarding"
+        )
+        event_record(actor=actor, subject=application, action="note", details={"note": reason.strip()})
 
 
 def boarding_exhausted(application: Application, work) -> None:
@@ -144,7 +155,7 @@ def _board_objects(application: Application, merchant: Merchant, gateway) -> tup
         Merchant.objects.filter(pk=merchant.pk, acquirer_account_id__isnull=True).update(acquirer_account_id=account)
     profile = acquirer_params.account_profile(application)
     acquirer_update(
-        key=f"acct-profile:{application.public_id}",
+        key=f"acct-profile:{application.public_id}:{params_digest(profile)}",
         merchant=merchant,
         send=lambda key: gateway.account_update(key=key, account=account, params=profile),
     )
@@ -158,7 +169,7 @@ def _board_objects(application: Application, merchant: Merchant, gateway) -> tup
             )  # fmt: skip
             details = acquirer_params.person_details(party)
             acquirer_update(
-                key=f"person-details:{party.public_id}",
+                key=f"person-details:{party.public_id}:{params_digest(details)}",
                 merchant=merchant,
                 send=lambda key, person=person, details=details: gateway.person_update(
                     key=key, account=account, person=person, params=details
@@ -235,7 +246,7 @@ def boarding_advance(*, public_id: str) -> str:
         status = gateway.account_retrieve(account=account)
         wallets = gateway.wallets_retrieve(account=account, configuration=configuration)
     except AcquirerUnavailable as exc:
-        _retry_later(application, exc)
+        retry_later(subject=application, kind=BOARDING_WORK, exc=exc)
         return "retrying"
     except AcquirerRefused as exc:
         _fail(application, why=exc.message, details={"code": exc.code, "status": exc.status})
@@ -257,6 +268,7 @@ def boarding_apply(*, application: Application, status: AccountStatus, wallets: 
             )
             if merchant.state == MerchantState.ONBOARDING:
                 merchant_activate(merchant=merchant, actor=SYSTEM, application=application)
+            merchant_email_owe(application=application, email=BOARDED)
         return AppState.BOARDED
     if status.requirements.needs_someone:
         _to_review(application, status)

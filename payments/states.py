@@ -1,4 +1,4 @@
-"""The terminal request's state table."""
+"""The acquirer terminal's state table."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +26,11 @@ T = TerminalState
 TERMINAL_MACHINE = StateMachine(
     name="terminal",
     transitions={
-        T.REQUESTED: frozenset({T.AWAITING_DEVICE}),
-        T.AWAITING_DEVICE: frozenset({T.ACTIVATING}),
-        T.ACTIVATING: frozenset({T.ACTIVE, T.FAILED}),
-        T.FAILED: frozenset({T.ACTIVATING}),
+        # A closed merchant's terminals are deactivated in whatever state they are in.
+        T.REQUESTED: frozenset({T.AWAITING_DEVICE, T.DEACTIVATED}),
+        T.AWAITING_DEVICE: frozenset({T.ACTIVATING, T.DEACTIVATED}),
+        T.ACTIVATING: frozenset({T.ACTIVE, T.FAILED, T.DEACTIVATED}),
+        T.FAILED: frozenset({T.ACTIVATING, T.DEACTIVATED}),
         T.ACTIVE: frozenset({T.DEACTIVATED}),
         T.DEACTIVATED: frozenset(),
     },

@@ -263,6 +263,16 @@ class StripeGateway:
             deleted=bool(found.get("deleted")),
         )
 
+    def readers_list(self, *, account: str) -> list[str]:
+        """Every reader on the account, ours or not: closing a merchant removes them all."""
+        ids, params = [], {"limit": 100}
+        while True:
+            page = self._call(self.v1.terminal.readers.list, params=params, options=self._options(account=account))
+            ids += [item.id for item in page.data]
+            if not page.has_more or not page.data:
+                return ids
+            params = {"limit": 100, "starting_after": page.data[-1].id}
+
     def reader_deactivate(self, *, account: str, reader: str) -> None:
         try:
             self._call(self.v1.terminal.readers.delete, reader, options=self._options(account=account))

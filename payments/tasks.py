@@ -33,3 +33,12 @@ def process_acquirer_event(event_id: str) -> str:
 
     with work.failures_recorded(subject_type="payments.acquirerevent", subject_id=event_id, kind=EVENT_WORK):
         return acquirer_event_process(event_id=int(event_id))
+
+
+@shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def sync_merchant(public_id: str) -> str:
+    """Tell the acquirer a merchant's suspension, reactivation or closure."""
+    from payments.merchant_sync import SYNC_WORK, merchant_sync
+
+    with work.failures_recorded(subject_type="onboarding.merchant", subject_id=public_id, kind=SYNC_WORK):
+        return merchant_sync(public_id=public_id)

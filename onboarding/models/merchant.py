@@ -54,6 +54,8 @@ class MerchantWallet(models.Model):
         PENDING = "pending", "Pending"
         ACTIVE = "active", "Active"
         REFUSED = "refused", "Refused"
+        #: switched off on the acquirer while the merchant is suspended or closed
+        OFF = "off", "Switched off"
 
     merchant = models.ForeignKey(Merchant, on_delete=models.PROTECT, related_name="wallets")
     wallet = models.CharField(max_length=12, choices=Wallet.choices)

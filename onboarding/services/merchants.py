@@ -3,6 +3,10 @@
 A suspension for a sanctions hit names its hits in an internal event (``suspension_cause``); lifting
 such a suspension takes a senior officer, and the rules sanctions screening registers
 (``onboarding.casework``) refuse it while a hit is open or confirmed, or to the officer who cleared it.
+
+Apps that must act on a move (the acquirer must stop taking a suspended merchant's payments) register a
+hook with ``on_merchant_move``; each hook runs inside the move's transaction, so what it records (owed
+work) commits with the move or not at all.
 """
 
 from collections.abc import Callable
@@ -47,6 +51,17 @@ def merchant_adopt_parties(*, application: Application) -> None:
         Merchant.objects.filter(pk=application.merchant_id).update(current_application=application)
 
 
+MoveHook = Callable[[Merchant, str, str], None]
+_MOVE_HOOKS: list[MoveHook] = []
+
+
+def on_merchant_move(hook: MoveHook) -> MoveHook:
+    """Call ``hook(merchant, source, target)`` inside the transaction of every merchant move."""
+    if hook not in _MOVE_HOOKS:
+        _MOVE_HOOKS.append(hook)
+    return hook
+
+
 def _move(
     merchant: Merchant,
     *,
@@ -73,6 +88,8 @@ def _move(
             event_record(actor=actor, subject=instance, action="note", details={"note": note})
         if cause:
             event_record(actor=actor, subject=instance, action=SUSPENSION_CAUSE, details=cause)
+        for hook in _MOVE_HOOKS:
+            hook(instance, source, target)
 
     try:
         with transaction.atomic():

@@ -171,6 +171,11 @@ TERMINAL_TABLE = {
     (TerminalState.ACTIVATING, TerminalState.FAILED),
     (TerminalState.FAILED, TerminalState.ACTIVATING),
     (TerminalState.ACTIVE, TerminalState.DEACTIVATED),
+    # a closed merchant's terminals, whatever state they are in
+    (TerminalState.REQUESTED, TerminalState.DEACTIVATED),
+    (TerminalState.AWAITING_DEVICE, TerminalState.DEACTIVATED),
+    (TerminalState.ACTIVATING, TerminalState.DEACTIVATED),
+    (TerminalState.FAILED, TerminalState.DEACTIVATED),
 }
 
 
