@@ -1,5 +1,6 @@
 """Emails to the merchant about their application: submitted, information requested, documents that need
-attention, approved, declined (the boarding work adds "terminals active").
+attention, approved, declined; other apps register their own (``register_merchant_email``: boarding's
+"boarded", "terminal active", "terminal failed"), with what their templates need to know.
 
 Each email is owed work (``owed_work_record``, in the transaction of the change it tells of), so none is
 lost to a crash or a broker outage; a worker sends it, in the merchant's language, as text and HTML. They
@@ -13,6 +14,7 @@ request records the rendered email and sends it at once (the person is waiting f
 fails or the process dies, the sweeper hands it to a worker, and the link never travels through the broker.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,20 +30,33 @@ from onboarding.work import owed_work_done, owed_work_record, register_owed_work
 
 EMAILS = ("submitted", "info_requested", "documents_attention", "approved", "declined")
 TASK = "onboarding.tasks.send_merchant_email"
+ContextFor = Callable[[Application], dict]
+_REGISTERED: dict[str, ContextFor | None] = {}
 
 
 def email_kind(email: str) -> str:
     return f"email_{email}"
 
 
+def register_merchant_email(email: str, context: ContextFor | None = None) -> None:
+    """An email about an application, with templates ``emails/{email}[_subject].txt|.html``; ``context``
+    adds what they show beyond the application."""
+    _REGISTERED[email] = context
+    register_owed_work(email_kind(email), TASK)
+
+
 def register_emails() -> None:
     for email in EMAILS:
-        register_owed_work(email_kind(email), TASK)
+        register_merchant_email(email)
+
+
+def registered_emails() -> tuple[str, ...]:
+    return tuple(_REGISTERED)
 
 
 def merchant_email_owe(*, application: Application, email: str) -> None:
     """Owe the merchant an email about ``application``; call inside the transaction of the change."""
-    if email not in EMAILS:
+    if email not in _REGISTERED:
         raise ValueError(f"unknown email {email!r}")
     if application.applicant_id is None:
         return
@@ -63,7 +78,8 @@ def _context(application: Application, email: str) -> dict:
     if email in ("info_requested", "documents_attention"):
         # An information request may be about a document (rejected in review): its email names it.
         context["documents"] = application.documents.filter(status__in=("rejected", "revision_requested"))
-    return context
+    extra = _REGISTERED.get(email)
+    return {**context, **extra(application)} if extra else context
 
 
 def merchant_email_send(*, application: Application, email: str) -> bool:

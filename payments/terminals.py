@@ -4,6 +4,7 @@ active → deactivated. Boarding with the acquirer (the gateway) builds on these
 from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
 from onboarding.statemachine import apply_transition
+from payments.emails import terminal_email_owe
 from payments.models import Terminal
 from payments.states import TERMINAL_MACHINE, TerminalState
 
@@ -30,5 +31,6 @@ def terminal_transition(
             details={"error": error} if error else None,
             shared=target in SHARED_REASONS,
         )
+        terminal_email_owe(application=application, state=target)
 
     apply_transition(terminal, machine=TERMINAL_MACHINE, target=target, updates=updates, on_applied=record)
