@@ -5,11 +5,13 @@ the secret of the event's mode; a bad or stale signature is a 400 and stores not
 once by its id (a unique constraint: a redelivery is a no-op), answered 200 at once, and processed as owed
 work. Events arrive in any order, so processing re-reads the object from the acquirer: the latest state
 wins, whatever the event said. Types we do not act on are stored and marked ignored.
+
+What is stored is the event's envelope and the object's identity and status fields only: an account or
+person object carries personal data (dates of birth, addresses), which never lands in this table.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import UTC, datetime
 
@@ -28,6 +30,9 @@ from payments.models import AcquirerEvent, Terminal
 
 logger = logging.getLogger(__name__)
 EVENT_WORK = "acquirer_event"
+ENVELOPE = ("id", "object", "type", "account", "created", "livemode", "api_version", "pending_webhooks")
+OBJECT_FIELDS = ("id", "object", "account", "status", "requirements", "capabilities", "charges_enabled",
+                 "payouts_enabled", "details_submitted", "location", "device_type", "deleted", "action")  # fmt: skip
 TOLERANCE_SECONDS = 300
 ACCOUNT_TYPES = ("account.updated", "capability.updated", "person.updated", "account.external_account.")
 READER_TYPES = ("terminal.reader.",)
@@ -61,12 +66,18 @@ def acquirer_webhook(request):
                 livemode=bool(event.get("livemode")),
                 account=event.get("account") or "",
                 created=datetime.fromtimestamp(int(event.get("created") or 0), tz=UTC),
-                payload=json.loads(request.body),
+                payload=_kept(event),
             )
             owed_work_record(subject=stored, kind=EVENT_WORK)
     except IntegrityError:  # delivered before: already stored
         pass
     return HttpResponse(status=200)
+
+
+def _kept(event: dict) -> dict:
+    obj = (event.get("data") or {}).get("object") or {}
+    kept = {name: event[name] for name in ENVELOPE if name in event}
+    return {**kept, "data": {"object": {name: obj[name] for name in OBJECT_FIELDS if name in obj}}}
 
 
 def _account_of(event: AcquirerEvent) -> str:

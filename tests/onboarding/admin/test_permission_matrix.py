@@ -25,7 +25,7 @@ from django.utils import timezone
 from onboarding.admin.review import page_version
 from onboarding.kyc import eligibility, policy, risk
 from onboarding.kyc.pipeline import KYC_PIPELINE, application_advance
-from onboarding.models import CheckResult, Event, InfoRequest, OwedWork, RiskRuleSet, RiskScore
+from onboarding.models import CheckResult, Event, InfoRequest, OwedWork, RiskRuleSet, RiskScore, TerminalRequest
 from onboarding.roles import ADMINISTRATOR, COMPLIANCE_OFFICER, SENIOR_COMPLIANCE_OFFICER, SUPPORT
 from onboarding.services.actors import Actor
 from onboarding.services.applications import application_submit
@@ -33,6 +33,7 @@ from onboarding.services.cases import review_case_open
 from onboarding.services.kyc_rules import decision_policy_revise
 from onboarding.services.partners import partner_api_key_create, partner_create
 from onboarding.states import AppState
+from payments.models import AcquirerEvent, AcquirerObject, Terminal
 from sanctions.models import (
     EmbargoedJurisdiction,
     RefreshAttempt,
@@ -144,6 +145,13 @@ def policy_post(world) -> dict:
             "declining_checks": checks if isinstance(checks, str) else json.dumps(checks)}  # fmt: skip
 
 
+def boarding_retried(world) -> bool:
+    # Read, not refreshed: the world's object must keep the state every role meets.
+    return type(world["payments.boardingfailed"]).objects.filter(
+        pk=world["payments.boardingfailed"].pk, state=AppState.BOARDING
+    ).exists()
+
+
 def revealed(world) -> bool:
     return Event.objects.filter(action="personal_data_revealed").exists()
 
@@ -194,6 +202,9 @@ ROWS: list[Row] = [
     *both("onboarding.riskruleset", seen_by(*REVIEWERS)),
     *both("onboarding.decisionpolicy", seen_by(*REVIEWERS)),
     *both("onboarding.owedwork", seen_by(*REVIEWERS, "administrator")),
+    *both("payments.terminal", seen_by(*SUPPORTED)),
+    *both("payments.acquirerobject", seen_by(*REVIEWERS)),
+    *both("payments.acquirerevent", seen_by(*REVIEWERS)),
     *both("sanctions.sanctionslistversion", seen_by(*REVIEWERS)),
     *both("sanctions.sanctionsentry", seen_by(*REVIEWERS)),
     *both("sanctions.sanctionshit", seen_by(*REVIEWERS)),
@@ -226,6 +237,13 @@ ROWS: list[Row] = [
         done_by(viewers=("support", *REVIEWERS)),
         data=decision("second_approve", "onboarding.secondapprovalqueue", {"reason": "Looks right."}),
         done=second_approved,
+    ),
+    Row(
+        "review page: retry boarding after a fix",
+        decide_url("payments.boardingfailed", "boarding_retry"),
+        done_by(*REVIEWERS, viewers=("support",)),
+        data=decision("boarding_retry", "payments.boardingfailed", {"reason": "The EIN is corrected."}),
+        done=boarding_retried,
     ),
     Row("user add page", lambda world: "/admin/auth/user/add/", seen_by("administrator")),
     Row("risk rules add page", lambda world: "/admin/onboarding/riskruleset/add/", seen_by("senior")),
@@ -308,6 +326,14 @@ def world_of_everything(fresh_list) -> dict:
     merchant = live_merchant_for(application)
     case, _ = review_case_open(merchant=merchant, actor=SYSTEM, reason_code="sanctions_new_hit", summary="matrix")
     users = role_users()
+    failed = application_in_state(AppState.BOARDING_FAILED)
+    terminal = Terminal.objects.create(
+        merchant=merchant, request=TerminalRequest.objects.filter(store__application=application).first()
+    )
+    call = AcquirerObject.objects.create(key=f"acct:{merchant.public_id}", kind="account", merchant=merchant,
+                                         livemode=True, acquirer_id="acct_1", completed_at=timezone.now())  # fmt: skip
+    acquirer_event = AcquirerEvent.objects.create(event_id="evt_matrix", type="account.updated", livemode=True,
+                                                  created=timezone.now(), payload={})  # fmt: skip
     # Approved once by the senior officer of the matrix, who must not give the second approval too.
     awaiting = application_in_state(AppState.AWAITING_SECOND_APPROVAL, first_approver=users["senior"],
                                     first_approved_at=timezone.now())  # fmt: skip
@@ -332,6 +358,10 @@ def world_of_everything(fresh_list) -> dict:
         "onboarding.riskruleset": risk.rule_set_current(),
         "onboarding.decisionpolicy": policy.policy_current(),
         "onboarding.owedwork": stuck,
+        "payments.terminal": terminal,
+        "payments.acquirerobject": call,
+        "payments.acquirerevent": acquirer_event,
+        "payments.boardingfailed": failed,
         "sanctions.sanctionslistversion": fresh_list,
         "sanctions.sanctionsentry": SanctionsEntry.objects.filter(version=fresh_list).first(),
         "sanctions.sanctionshit": hit,
