@@ -196,6 +196,9 @@ def established_merchant(users: dict, officers: list) -> Application | None:
     actor = Actor.for_user(owner)
     if first is None:
         first = application_create_draft(actor=actor, **GIFT_SHOP)
+        # Test mode, like the acquirer's own: its terminals take the simulated readers' codes.
+        Application.objects.filter(pk=first.pk).update(livemode=False)
+        first.livemode = False
         application_sign_agreement(application=first, actor=actor, signer_name="Hui Fang", signer_title="Owner")
         application_submit(application=first, actor=actor)
         application_advance(public_id=first.public_id)

@@ -359,7 +359,8 @@ EVENT_RETENTION_DAYS = env_int("EVENT_RETENTION_DAYS", 5 * 365)
 # Acquirer: Stripe in production (ACQUIRER_API_BASE=https://api.stripe.com), the local acquirer
 # (``manage.py local_acquirer``) by default. Live-mode applications use the live key and secret, test-mode
 # ones (partner test keys) the test pair; on a laptop all four are generated under var/.
-ACQUIRER_API_BASE = os.environ.get("ACQUIRER_API_BASE", "http://127.0.0.1:12111")
+LOCAL_ACQUIRER_PORT = env_int("LOCAL_ACQUIRER_PORT", 12111)
+ACQUIRER_API_BASE = os.environ.get("ACQUIRER_API_BASE", f"http://127.0.0.1:{LOCAL_ACQUIRER_PORT}")
 STRIPE_API_KEY = secret("STRIPE_API_KEY", VAR_DIR)
 STRIPE_TEST_API_KEY = secret("STRIPE_TEST_API_KEY", VAR_DIR)
 STRIPE_WEBHOOK_SECRET = secret("STRIPE_WEBHOOK_SECRET", VAR_DIR)
@@ -368,7 +369,9 @@ STRIPE_TEST_WEBHOOK_SECRET = secret("STRIPE_TEST_WEBHOOK_SECRET", VAR_DIR)
 # verification takes, and the registration codes it accepts in live mode (test mode takes Stripe's
 # simulated codes).
 LOCAL_ACQUIRER_DB = os.environ.get("LOCAL_ACQUIRER_DB", str(VAR_DIR / "local-acquirer.sqlite3"))
-LOCAL_ACQUIRER_WEBHOOK_URL = os.environ.get("LOCAL_ACQUIRER_WEBHOOK_URL", "http://127.0.0.1:8000/webhooks/acquirer/")
+LOCAL_ACQUIRER_WEBHOOK_URL = os.environ.get(
+    "LOCAL_ACQUIRER_WEBHOOK_URL", f"http://127.0.0.1:{os.environ.get('PORTAL_PORT', '8000')}/webhooks/acquirer/"
+)
 LOCAL_ACQUIRER_VERIFICATION_SECONDS = float(os.environ.get("LOCAL_ACQUIRER_VERIFICATION_SECONDS", "3"))
 LOCAL_ACQUIRER_LIVE_READER_CODES = env_list("LOCAL_ACQUIRER_LIVE_READER_CODES") or [
     "quartz-lotus-river", "amber-cedar-harbor", "jade-willow-summit",

@@ -59,8 +59,9 @@ def application_create_next(*, merchant: Merchant, actor: Actor) -> Application:
         sections = application_sections(source) if source is not None else {}
         channel = "api" if actor.kind == "partner" else "web"
         application = application_create_draft(actor=actor, channel=channel, **sections)
-        Application.objects.filter(pk=application.pk).update(merchant=merchant)
-        application.merchant = merchant
+        # The next application boards on the same acquirer account, so in the same mode.
+        Application.objects.filter(pk=application.pk).update(merchant=merchant, livemode=merchant.livemode)
+        application.merchant, application.livemode = merchant, merchant.livemode
         event_record(
             actor=actor,
             subject=application,
