@@ -37,7 +37,7 @@ def hits_on_case(case: ReviewCase) -> list[SanctionsHit]:
     """Each named hit, or the current hit that took its place."""
     found: list[SanctionsHit] = []
     for hit in SanctionsHit.objects.filter(public_id__in=named_hits(case)).select_related(
-        "version", "party", "status_by"
+        "application", "version", "party", "status_by"
     ):
         if not hit.is_current and hit.status != Status.CLOSED:
             successor = (
@@ -47,7 +47,7 @@ def hits_on_case(case: ReviewCase) -> list[SanctionsHit]:
                     target_key=hit.target_key,
                     is_current=True,
                 )
-                .select_related("version", "party", "status_by")
+                .select_related("application", "version", "party", "status_by")
                 .first()
             )
             if successor is None:

@@ -4,7 +4,7 @@ when, why), the OFAC reports confirmations owe, and the list versions the hits n
 
 from __future__ import annotations
 
-from onboarding.services.export import ExportScope, Table, row_of
+from onboarding.services.export import ExportScope, Table, each, row_of
 from sanctions.models import OfacReport, SanctionsHit, SanctionsListVersion
 
 HIT_COLUMNS = [
@@ -40,28 +40,28 @@ def _hit_row(h: SanctionsHit) -> dict:
 
 
 def sanctions_tables(scope: ExportScope) -> list[Table]:
-    hits = scope.rows(
-        SanctionsHit.objects.select_related(
-            "application", "merchant", "party", "version", "status_by", "carried_over_from"
-        ),  # fmt: skip
-        application="application",
-        time=("created_at", "status_at"),
-    ).order_by("created_at", "id")
-    hit_rows = [_hit_row(h) for h in hits]
-    reports = scope.rows(
-        OfacReport.objects.select_related("hit", "application", "merchant", "confirmed_by"),
-        application="application",
-        time="confirmed_at",
-    ).order_by("due_on", "id")
-    report_rows = [
+    hits = scope.rows(SanctionsHit.objects.all(), application="application", time=("created_at", "status_at"))
+    hit_rows = (
+        _hit_row(h)
+        for h in each(
+            hits.select_related("application", "merchant", "party", "version", "status_by", "carried_over_from")
+            .defer("party__date_of_birth", "party__id_number")
+            .order_by("created_at", "id")
+        )
+    )
+    reports = scope.rows(OfacReport.objects.all(), application="application", time="confirmed_at")
+    report_rows = (
         row_of(r, REPORT_COLUMNS, hit=r.hit.public_id, application=r.application.public_id,
                merchant=_public(r.merchant), confirmed_by=r.confirmed_by.get_username() if r.confirmed_by else "")
-        for r in reports
-    ]  # fmt: skip
-    versions = SanctionsListVersion.objects.filter(public_id__in={row["list_version"] for row in hit_rows})
-    version_rows = [row_of(v, VERSION_COLUMNS) for v in versions.order_by("loaded_at", "id")]
+        for r in each(
+            reports.select_related("hit", "application", "merchant", "confirmed_by").order_by("due_on", "id")
+        )
+    )  # fmt: skip
+    versions = SanctionsListVersion.objects.filter(pk__in=hits.values("version_id")).order_by("loaded_at", "id")
     return [
-        Table("sanctions_hits", HIT_COLUMNS, hit_rows),
-        Table("ofac_reports", REPORT_COLUMNS, report_rows),
-        Table("sanctions_list_versions", VERSION_COLUMNS, version_rows),
+        Table("sanctions_hits", HIT_COLUMNS, hit_rows, hits.values("application_id"), hits.values("merchant_id")),
+        Table(
+            "ofac_reports", REPORT_COLUMNS, report_rows, reports.values("application_id"), reports.values("merchant_id")
+        ),  # fmt: skip
+        Table("sanctions_list_versions", VERSION_COLUMNS, (row_of(v, VERSION_COLUMNS) for v in each(versions))),
     ]

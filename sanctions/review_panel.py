@@ -3,7 +3,8 @@ matched (names and aliases, weak aliases marked, programs and whether they block
 birth, nationalities, addresses, remarks, the list version and its age), with the score, the reasons,
 what contradicts it and the 50% rule; and the decisions on a hit (clear, confirm), through the services.
 
-Registered into onboarding's review page (onboarding never imports sanctions).
+Registered into onboarding's review page, and the hit decisions into the case page of a sanctions case
+for each of its open hits (onboarding never imports sanctions).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
+from onboarding.admin.cases import CaseTargets, case_targets_register
 from onboarding.admin.review import Decision, ReviewPanel, decision_register, offered_forms, review_panel_register
 from onboarding.errors import InvalidTransition
 from onboarding.models import CheckResult
 from onboarding.services.actors import REVIEW_PERM
+from sanctions.casework import SANCTIONS_CASE, hits_on_case
 from sanctions.freshness import list_age_days
 from sanctions.hits import hit_clear, hit_confirm
 from sanctions.models import EmbargoedJurisdiction, SanctionsEntry, SanctionsHit, SanctionsProgram
@@ -130,3 +133,11 @@ decision_register(Decision("hit_clear", "Clear (false positive)", HitDecisionFor
                            _decide(hit_clear, "cleared as a false positive"), "hit"))  # fmt: skip
 decision_register(Decision("hit_confirm", "Confirm (true match)", HitDecisionForm, _decision_offered(Status.CONFIRMED),
                            _decide(hit_confirm, "confirmed as a true match"), "hit"))  # fmt: skip
+
+
+def open_hits_on_case(case) -> list[SanctionsHit]:
+    """The hits of a sanctions case still waiting for an officer's decision."""
+    return [hit for hit in hits_on_case(case) if hit.status == Status.OPEN]
+
+
+case_targets_register(CaseTargets(SANCTIONS_CASE, "hit", open_hits_on_case))

@@ -1,19 +1,28 @@
 """Review cases on live merchants: the queue (oldest open work first) and one page per case with the
 evidence its reason calls for, the timeline, and the decisions (close, suspend, reactivate), each a small
 form with a required reason that calls the service; the service decides, the page only shows what it said.
+
+Other apps offer the review page's decisions on what a case is about (sanctions: clear or confirm each
+open hit of a sanctions case) with ``case_targets_register``: the same forms, posted to the case's own
+endpoint (``<id>/decide/<name>/``), refused with a message when the case page is stale.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Q, When
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onboarding import casework
 from onboarding.admin.base import AssigneeFilter, ReadOnlyAdmin
-from onboarding.errors import DomainError
+from onboarding.admin.review import decide_path, decision_named, decision_submit, offered_forms
+from onboarding.errors import DomainError, InvalidTransition
 from onboarding.models import Event, ReviewCase
 from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.cases import review_case_assign, review_case_close
@@ -25,6 +34,39 @@ KINDS = {
     "eligibility_changed": "Wallet eligibility changed",
 }
 TIMELINE_LIMIT = 200
+STALE = (
+    "Nothing was recorded: this case changed since you opened the page (someone else may have decided "
+    "first). Look at the page again before you decide."
+)
+
+
+@dataclass(frozen=True)
+class CaseTargets:
+    """On cases of ``reason_code``, the review page's decisions of ``scope`` (``decision_register``) are
+    offered for each object ``objects(case)`` returns, open for a decision: each has a ``public_id`` and
+    the ``application`` it belongs to, for which the decision runs."""
+
+    reason_code: str
+    scope: str
+    objects: Callable[[ReviewCase], list]
+
+
+_TARGETS: dict[str, CaseTargets] = {}
+
+
+def case_targets_register(targets: CaseTargets) -> CaseTargets:
+    _TARGETS[targets.reason_code] = targets
+    return targets
+
+
+def _timeline(case: ReviewCase, hit_ids: list[str]):
+    return Event.objects.filter(Q(merchant=case.merchant) | Q(subject_id=case.public_id) | Q(subject_id__in=hit_ids))
+
+
+def case_page_version(case: ReviewCase, hit_ids: list[str]) -> str:
+    """Changes with every event on the case's timeline (each decision writes one), and with its status."""
+    last = _timeline(case, hit_ids).order_by("-id").values_list("id", flat=True).first()
+    return f"{case.status}.{last or 0}"
 
 
 class CaseDecisionForm(forms.Form):
@@ -72,6 +114,9 @@ class ReviewCaseAdmin(ReadOnlyAdmin):
     def open_hit_count(self, obj):
         return obj.open_hits
 
+    def get_urls(self):
+        return [decide_path(self, "onboarding_reviewcase_decide"), *super().get_urls()]
+
     def has_assign_permission(self, request) -> bool:
         return request.user.has_perm(REVIEW_PERM)
 
@@ -114,14 +159,25 @@ class ReviewCaseAdmin(ReadOnlyAdmin):
         labels = dict(CaseDecisionForm.DECISIONS)
         return [{"decision": d, "label": labels[d], "form": CaseDecisionForm(initial={"decision": d})} for d in shown]
 
+    def _target_forms(self, request, case: ReviewCase, version: str) -> dict[str, list[dict]]:
+        """The registered decisions this officer may take on each open target of the case, by public id."""
+        targets = _TARGETS.get(case.reason_code)
+        if targets is None or not request.user.has_perm(REVIEW_PERM):
+            return {}
+        offered = {}
+        for target in targets.objects(case):
+            forms = offered_forms(request.user, target.application, version, targets.scope, target)
+            for entry in forms:
+                entry["action"] = reverse("admin:onboarding_reviewcase_decide", args=[case.pk, entry["decision"].name])
+            offered[target.public_id] = forms
+        return offered
+
     def _page(self, request, case: ReviewCase) -> dict:
         evidence = casework.evidence_for(case)
         hit_ids = casework.case_hits(case)
         timeline = (
-            Event.objects.filter(Q(merchant=case.merchant) | Q(subject_id=case.public_id) | Q(subject_id__in=hit_ids))
-            .select_related("actor_user", "actor_partner")
-            .order_by("-occurred_at", "-id")[:TIMELINE_LIMIT]
-        )
+            _timeline(case, hit_ids).select_related("actor_user", "actor_partner").order_by("-occurred_at", "-id")
+        )[:TIMELINE_LIMIT]
         return {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -131,9 +187,33 @@ class ReviewCaseAdmin(ReadOnlyAdmin):
             "application": case.merchant.current_application,
             "evidence_template": evidence.template if evidence else "",
             "evidence": evidence.context(case) if evidence else {},
+            "target_forms": self._target_forms(request, case, case_page_version(case, hit_ids)),
             "timeline": list(timeline),
             "decisions": self._decisions(request, case),
         }
+
+    def decide_view(self, request, object_id, decision):
+        """A registered decision on one target of the case (a hit), posted from the case page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = self.get_object(request, object_id)
+        if case is None:
+            raise Http404("No such case.")
+        if not self.has_view_permission(request, case) or not request.user.has_perm(REVIEW_PERM):
+            raise PermissionDenied
+        targets, spec = _TARGETS.get(case.reason_code), decision_named(decision)
+        if targets is None or spec is None or spec.scope != targets.scope:
+            raise Http404("No such decision on this case.")
+
+        def run(actor, data, target) -> str:
+            found = next((t for t in targets.objects(case) if t.public_id == target), None)
+            if found is None:
+                raise InvalidTransition(f"Nothing was recorded: {target} is not open on this case any more.")
+            return spec.run(actor, found.application, data, target)
+
+        version = case_page_version(case, casework.case_hits(case))
+        decision_submit(request, spec, version=version, stale=STALE, run=run)
+        return HttpResponseRedirect(reverse("admin:onboarding_reviewcase_change", args=[case.pk]))
 
     def _decide(self, request, case: ReviewCase):
         if not request.user.has_perm(REVIEW_PERM):

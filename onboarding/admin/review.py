@@ -68,6 +68,16 @@ def review_panel_register(panel: ReviewPanel) -> ReviewPanel:
     return panel
 
 
+def decide_path(model_admin, name: str):
+    """The endpoint a page's decision forms post to: ``<id>/decide/<decision>/``, to its ``decide_view``."""
+    view = model_admin.admin_site.admin_view(model_admin.decide_view)
+    return path("<path:object_id>/decide/<str:decision>/", view, name=name)
+
+
+def decision_named(name: str) -> Decision | None:
+    return _DECISIONS.get(name)
+
+
 def decisions(scope: str) -> list[Decision]:
     return [d for d in _DECISIONS.values() if d.scope == scope]
 
@@ -129,14 +139,7 @@ class ReviewPageMixin:
     """Add to ApplicationAdmin's bases: its change view becomes the review page."""
 
     def get_urls(self):
-        own = [
-            path(
-                "<path:object_id>/decide/<str:decision>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="onboarding_application_decide",
-            )
-        ]
-        return own + super().get_urls()
+        return [decide_path(self, "onboarding_application_decide"), *super().get_urls()]
 
     def _application(self, request, object_id) -> Application:
         try:
@@ -181,20 +184,32 @@ class ReviewPageMixin:
         if spec is None:
             raise Http404("No such decision.")
         page = reverse("admin:onboarding_application_change", args=[application.pk])
-        target = request.POST.get("target", "")
-        form = spec.form(request.POST, prefix=form_prefix(spec, target))
-        if not form.is_valid():
-            errors = "; ".join(f"{form[name].label if name in form.fields else 'Form'}: {' '.join(e)}"
-                               for name, e in form.errors.items())  # fmt: skip
-            messages.error(request, f"{spec.label}: nothing was recorded. {errors}")
-            return HttpResponseRedirect(page)
-        if form.cleaned_data["page_version"] != page_version(application):
-            messages.warning(request, STALE.format(state=application.get_state_display().lower()))
-            return HttpResponseRedirect(page)
-        try:
-            done = spec.run(Actor.for_user(request.user), application, form.cleaned_data, target)
-        except DomainError as error:
-            messages.error(request, refusal_message(error))
-        else:
-            messages.success(request, done)
+        stale = STALE.format(state=application.get_state_display().lower())
+
+        def run(actor, data, target) -> str:
+            return spec.run(actor, application, data, target)
+
+        decision_submit(request, spec, version=page_version(application), stale=stale, run=run)
         return HttpResponseRedirect(page)
+
+
+def decision_submit(request, spec: Decision, *, version: str, stale: str, run: Callable) -> None:
+    """Take one posted decision form: refused with the form's errors, or with ``stale`` when the page it
+    came from is not at ``version`` any more; else ``run(actor, cleaned data, target)`` calls the service.
+    What happened goes to the officer as a message (a service's refusal in plain words, never a 500)."""
+    target = request.POST.get("target", "")
+    form = spec.form(request.POST, prefix=form_prefix(spec, target))
+    if not form.is_valid():
+        errors = "; ".join(f"{form[name].label if name in form.fields else 'Form'}: {' '.join(e)}"
+                           for name, e in form.errors.items())  # fmt: skip
+        messages.error(request, f"{spec.label}: nothing was recorded. {errors}")
+        return
+    if form.cleaned_data["page_version"] != version:
+        messages.warning(request, stale)
+        return
+    try:
+        done = run(Actor.for_user(request.user), form.cleaned_data, target)
+    except DomainError as error:
+        messages.error(request, refusal_message(error))
+    else:
+        messages.success(request, done)

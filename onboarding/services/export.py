@@ -6,11 +6,16 @@ algorithm, rule set, thresholds), the risk scores with their rule-set version an
 policy and rule versions, the documents' record (never their files), the review cases, the field history
 (django-pghistory, PostgreSQL only) and what other apps register (sanctions: every hit with its decision,
 actor and reason; the OFAC reports owed). Each table is ``<name>.csv`` and ``<name>.json``; ``manifest.json``
-says what the export covers, who made it and when.
+says what the export covers, who made it and when (it comes last, with the row counts).
+
+Every table is read in chunks and written into the archive as it is read, the archive itself spooled to
+disk past a few megabytes: a range over years of events is never whole in memory, and the number of
+queries does not grow with the number of rows.
 
 No unmasked personal data: the encrypted columns are never read into a table, blind indexes and
 fingerprints of personal data stay out, and as a last guard every text written is searched for the
-scope's own SSNs, ITINs, dates of birth, tax ids and account numbers, which are replaced by a mask.
+SSNs, ITINs, dates of birth, tax ids and account numbers of everyone the rows name, which are replaced by
+a mask (``export_guard``).
 Making an export writes an internal event.
 """
 
@@ -18,18 +23,22 @@ from __future__ import annotations
 
 import csv
 import datetime
+import heapq
 import io
 import json
+import shutil
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import Lag
 from django.utils import timezone
 
-from onboarding import crypto
 from onboarding.models import (
     Application,
     BankAccount,
@@ -46,6 +55,7 @@ from onboarding.models import (
 )
 from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
+from onboarding.services.export_guard import CHUNK, PersonalDataGuard
 
 EXPORT_PERM = REVIEW_PERM
 #: Keys in check details that name a version or a threshold the check used.
@@ -53,6 +63,9 @@ VERSION_KEYS = ("list_version", "algorithm", "rule_version", "thresholds", "list
 #: History columns left out: keyed hashes of personal data (they link people across records).
 HISTORY_LEFT_OUT = ("tax_id_index", "id_number_index", "account_index")
 RISK_RULE_COLUMNS = ["field", "operator", "value", "weight", "reason"]
+#: The archive (and each table's JSON while its CSV is written) stays in memory up to this size, then on disk.
+SPOOL_BYTES = 8 * 1024 * 1024
+COPY_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -91,9 +104,15 @@ class ExportScope:
 
 @dataclass
 class Table:
+    """One table of the export. ``rows`` is read once, as the table is written (a query read in chunks),
+    so no table is ever whole in memory. ``applications`` and ``merchants`` are queries of the ids its
+    rows name, for the personal-data guard."""
+
     name: str
     columns: list[str]
-    rows: list[dict] = field(default_factory=list)
+    rows: Iterable[dict]
+    applications: models.QuerySet | None = None
+    merchants: models.QuerySet | None = None
 
 
 Section = Callable[[ExportScope], list[Table]]
@@ -119,46 +138,56 @@ def row_of(obj, columns: list[str], **computed) -> dict:
     return {name: computed[name] if name in computed else getattr(obj, name) for name in columns}
 
 
+def each(queryset: models.QuerySet) -> Iterator:
+    """The rows of ``queryset`` read in chunks (a server-side cursor on PostgreSQL), not all at once."""
+    return queryset.iterator(chunk_size=CHUNK)
+
+
 EVENT_COLUMNS = ["public_id", "occurred_at", "actor_type", "actor", "subject_type", "subject_id", "application",
                  "merchant", "action", "from_state", "to_state", "reason_code", "visibility", "details"]  # fmt: skip
 
 
 def events_table(scope: ExportScope) -> Table:
-    queryset = Event.objects.select_related("actor_user", "actor_partner", "application", "merchant")
+    queryset = Event.objects.all()
     if scope.applications is not None:
         queryset = queryset.filter(Q(application_id__in=scope.application_ids) | Q(merchant_id__in=scope.merchant_ids))
     else:
         queryset = scope.rows(queryset, application="application", time="occurred_at")
-    rows = [
+    rows = (
         row_of(
             e, EVENT_COLUMNS, actor=e.actor_display, application=_public(e.application), merchant=_public(e.merchant)
         )
-        for e in queryset.order_by("occurred_at", "id")
-    ]
-    return Table("events", EVENT_COLUMNS, rows)
+        for e in each(
+            queryset.select_related("actor_user", "actor_partner", "application", "merchant").order_by(
+                "occurred_at", "id"
+            )
+        )
+    )
+    return Table(
+        "events", EVENT_COLUMNS, rows, queryset.values("application_id"), queryset.values("merchant_id")
+    )  # fmt: skip
 
 
 def check_results_table(scope: ExportScope) -> Table:
-    queryset = scope.rows(
-        CheckResult.objects.select_related("application"), application="application", time="created_at"
-    )
+    queryset = scope.rows(CheckResult.objects.all(), application="application", time="created_at")
     columns = ["application", "check_name", "check_version", "outcome", "is_current", "created_at", *VERSION_KEYS,
                "fingerprint", "details"]  # fmt: skip
-    rows = []
-    for result in queryset.order_by("application_id", "check_name", "created_at", "id"):
-        details = result.details or {}
-        versions = {key: details.get(key) for key in VERSION_KEYS}
-        rows.append(row_of(result, columns, application=result.application.public_id, details=details, **versions))
-    return Table("check_results", columns, rows)
+
+    def rows():
+        ordered = queryset.select_related("application").order_by("application_id", "check_name", "created_at", "id")
+        for result in each(ordered):
+            details = result.details or {}
+            versions = {key: details.get(key) for key in VERSION_KEYS}
+            yield row_of(result, columns, application=result.application.public_id, details=details, **versions)
+
+    return Table("check_results", columns, rows(), queryset.values("application_id"))
 
 
 def risk_scores_table(scope: ExportScope) -> Table:
-    queryset = scope.rows(
-        RiskScore.objects.select_related("application", "rule_set"), application="application", time="created_at"
-    )
+    queryset = scope.rows(RiskScore.objects.all(), application="application", time="created_at")
     columns = ["application", "score", "band", "rule_set_version", "medium_from", "high_from", "is_current",
                "created_at", "factors", "inputs"]  # fmt: skip
-    rows = [
+    rows = (
         row_of(
             s,
             columns,
@@ -167,9 +196,9 @@ def risk_scores_table(scope: ExportScope) -> Table:
             medium_from=s.rule_set.medium_from,
             high_from=s.rule_set.high_from,
         )  # fmt: skip
-        for s in queryset.order_by("application_id", "created_at", "id")
-    ]
-    return Table("risk_scores", columns, rows)
+        for s in each(queryset.select_related("application", "rule_set").order_by("application_id", "created_at", "id"))
+    )
+    return Table("risk_scores", columns, rows, queryset.values("application_id"))
 
 
 def rule_versions_tables(scope: ExportScope) -> list[Table]:
@@ -183,135 +212,93 @@ def rule_versions_tables(scope: ExportScope) -> list[Table]:
         Table(
             "decision_policies",
             policy_columns,
-            [row_of(p, policy_columns, created_by=_user(p.created_by)) for p in policies],
+            (row_of(p, policy_columns, created_by=_user(p.created_by)) for p in each(policies)),
         ),  # fmt: skip
         Table(
             "risk_rule_sets",
             rule_columns,
-            [
+            (
                 row_of(
                     r,
                     rule_columns,
                     created_by=_user(r.created_by),
                     rules=[row_of(rule, RISK_RULE_COLUMNS) for rule in r.rules.all()],
                 )
-                for r in rule_sets
-            ],
+                for r in each(rule_sets)  # the rules prefetched a chunk at a time
+            ),
         ),  # fmt: skip
     ]
 
 
 def documents_table(scope: ExportScope) -> Table:
-    queryset = scope.rows(
-        Document.objects.select_related("application", "party", "decided_by"),
-        application="application",
-        time=("uploaded_at", "decided_at"),
-    )
+    queryset = scope.rows(Document.objects.all(), application="application", time=("uploaded_at", "decided_at"))
     columns = ["public_id", "application", "kind", "party", "content_type", "size", "sha256", "uploaded_at",
                "status", "decided_by", "decided_at", "decision_reason"]  # fmt: skip
-    rows = [
+    rows = (
         row_of(d, columns, application=d.application.public_id, party=_public(d.party), decided_by=_user(d.decided_by))
-        for d in queryset.order_by("uploaded_at", "id")
-    ]
-    return Table("documents", columns, rows)
+        for d in each(
+            queryset.select_related("application", "party", "decided_by")
+            .defer("party__id_number", "party__date_of_birth")
+            .order_by("uploaded_at", "id")
+        )
+    )
+    return Table("documents", columns, rows, queryset.values("application_id"))
 
 
 def review_cases_table(scope: ExportScope) -> Table:
-    queryset = ReviewCase.objects.select_related("merchant", "application", "closed_by")
+    queryset = ReviewCase.objects.all()
     if scope.applications is not None:
         queryset = queryset.filter(Q(application_id__in=scope.application_ids) | Q(merchant_id__in=scope.merchant_ids))
     else:
         queryset = scope.rows(queryset, application="application", time=("opened_at", "closed_at"))
     columns = ["public_id", "merchant", "application", "reason_code", "summary", "status", "opened_at",
                "closed_at", "closed_by", "resolution", "details"]  # fmt: skip
-    rows = [
+    rows = (
         row_of(
             c, columns, merchant=c.merchant.public_id, application=_public(c.application), closed_by=_user(c.closed_by)
         )  # fmt: skip
-        for c in queryset.order_by("opened_at", "id")
-    ]
-    return Table("review_cases", columns, rows)
+        for c in each(queryset.select_related("merchant", "application", "closed_by").order_by("opened_at", "id"))
+    )
+    return Table("review_cases", columns, rows, queryset.values("application_id"), queryset.values("merchant_id"))
 
 
 #: Tracked models and the column of their history rows that ties a row to an application (or merchant).
 HISTORY = ((Application, "pgh_obj_id"), (Party, "application_id"), (BankAccount, "application_id"),
            (Store, "application_id"), (Document, "application_id"), (Merchant, "pgh_obj_id"))  # fmt: skip
+HISTORY_COLUMNS = ["model", "object", "history_id", "at", "label", "changes"]
+
+
+def _history_rows(model, link: str, scope: ExportScope) -> Iterator[dict]:
+    """One model's changes in time order. The value before each change is the previous history row of
+    the same object within the scope, read beside it (a window over the object's rows), so rows stream."""
+    history = model._meta.get_field("history").related_model
+    queryset = history.objects.all()
+    if scope.applications is not None:
+        ids = scope.merchant_ids if model is Merchant else scope.application_ids
+        queryset = queryset.filter(**{f"{link}__in": ids})
+    else:
+        queryset = queryset.filter(pgh_created_at__gte=scope.since, pgh_created_at__lt=scope.until)
+    tracked = [f.attname for f in history._meta.fields if not f.attname.startswith("pgh_")]
+    tracked = [name for name in tracked if name not in HISTORY_LEFT_OUT]
+    window = {"partition_by": [F("pgh_obj_id")], "order_by": [F("pgh_id").asc()]}
+    before = {f"before_{name}": Window(Lag(name), **window) for name in tracked}
+    ordered = queryset.annotate(**before).order_by("pgh_created_at", "pgh_id")
+    for row in each(ordered.values("pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", *tracked, *before)):
+        values = {name: row[name] for name in tracked}
+        changes = {name: [row[f"before_{name}"], value] for name, value in values.items()
+                   if row[f"before_{name}"] != value}  # fmt: skip
+        yield {
+            "model": model._meta.model_name, "object": values.get("public_id") or row["pgh_obj_id"],
+            "history_id": row["pgh_id"], "at": row["pgh_created_at"], "label": row["pgh_label"], "changes": changes,
+        }  # fmt: skip
 
 
 def field_history_table(scope: ExportScope) -> Table:
-    """Each change of a tracked row: its changed fields, old and new (the encrypted columns are not tracked)."""
-    rows = []
-    for model, link in HISTORY:
-        history = model._meta.get_field("history").related_model
-        queryset = history.objects.all()
-        if scope.applications is not None:
-            ids = scope.merchant_ids if model is Merchant else scope.application_ids
-            queryset = queryset.filter(**{f"{link}__in": ids})
-        else:
-            queryset = queryset.filter(pgh_created_at__gte=scope.since, pgh_created_at__lt=scope.until)
-        tracked = [f.attname for f in history._meta.fields if not f.attname.startswith("pgh_")]
-        tracked = [name for name in tracked if name not in HISTORY_LEFT_OUT]
-        previous: dict[int, dict] = {}
-        for row in queryset.order_by("pgh_obj_id", "pgh_id").values("pgh_id", "pgh_created_at", "pgh_label",
-                                                                       "pgh_obj_id", *tracked):  # fmt: skip
-            values = {name: row[name] for name in tracked}
-            before = previous.get(row["pgh_obj_id"], {})
-            changes = {name: [before.get(name), value] for name, value in values.items() if before.get(name) != value}
-            previous[row["pgh_obj_id"]] = values
-            rows.append({
-                "model": model._meta.model_name, "object": values.get("public_id") or row["pgh_obj_id"],
-                "history_id": row["pgh_id"], "at": row["pgh_created_at"], "label": row["pgh_label"],
-                "changes": changes,
-            })  # fmt: skip
-    rows.sort(key=lambda r: (r["at"], r["model"], r["history_id"]))
-    return Table("field_history", ["model", "object", "history_id", "at", "label", "changes"], rows)
-
-
-def _personal_values(scope: ExportScope, tables: list[Table]) -> set[str]:
-    """The scope's own personal data in the forms it is written in, to be masked wherever it turns up."""
-    if scope.applications is not None:
-        applications = Application.objects.filter(pk__in=scope.application_ids)
-    else:
-        named = {row.get("application") for table in tables for row in table.rows} - {"", None}
-        applications = Application.objects.filter(public_id__in=named)
-    values: set[str] = set()
-    for application in applications.prefetch_related("parties").select_related("bank_account"):
-        values |= _forms(application.tax_id)
-        for party in application.parties.all():
-            values |= _forms(party.id_number)
-            if party.date_of_birth:
-                dob = party.date_of_birth
-                values |= {dob.isoformat(), dob.strftime("%m/%d/%Y"), dob.strftime("%Y%m%d")}
-        bank = getattr(application, "bank_account", None)
-        if bank is not None:
-            values |= _forms(bank.account_number)
-    merchants = {row.get("merchant") for table in tables for row in table.rows} - {"", None}
-    for merchant in Merchant.objects.filter(public_id__in=merchants):
-        values |= _forms(merchant.tax_id)
-    return {value for value in values if len(value) >= 4}
-
-
-def _forms(value: str | None) -> set[str]:
-    digits = crypto.digits(value or "")
-    if not digits:
-        return set()
-    forms = {digits, value}
-    if len(digits) == 9:
-        forms |= {f"{digits[:2]}-{digits[2:]}", f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"}
-    return forms
-
-
-def _scrub(value, secrets: list[str]):
-    if isinstance(value, str):
-        for secret in secrets:
-            if secret in value:
-                value = value.replace(secret, crypto.MASK)
-        return value
-    if isinstance(value, dict):
-        return {key: _scrub(item, secrets) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrub(item, secrets) for item in value]
-    return value
+    """Each change of a tracked row: its changed fields, old and new (the encrypted columns are not tracked),
+    all models merged in time order."""
+    streams = [_history_rows(model, link, scope) for model, link in HISTORY]
+    rows = heapq.merge(*streams, key=lambda r: (r["at"], r["model"], r["history_id"]))
+    return Table("field_history", HISTORY_COLUMNS, rows)
 
 
 def _cell(value) -> str:
@@ -322,59 +309,87 @@ def _cell(value) -> str:
     return "" if value is None else str(value)
 
 
-def _csv(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=table.columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in table.rows:
-        writer.writerow({name: _cell(row.get(name)) for name in table.columns})
-    return buffer.getvalue()
+def _json(value, indent: int = 1) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, indent=indent, ensure_ascii=False, sort_keys=True)
 
 
-def audit_export_tables(scope: ExportScope) -> list[Table]:
+def audit_export_tables(scope: ExportScope) -> tuple[list[Table], PersonalDataGuard]:
+    """The tables (not yet read) and the guard that masks the personal data of everyone they name."""
     tables = [events_table(scope), check_results_table(scope), risk_scores_table(scope),
               *rule_versions_tables(scope), documents_table(scope), review_cases_table(scope),
               field_history_table(scope)]  # fmt: skip
     for section in _sections:
         tables += section(scope)
-    # Longest first, so that a number containing another is masked whole.
-    secrets = sorted(_personal_values(scope, tables), key=len, reverse=True)
-    for table in tables:
-        table.rows = [_scrub(row, secrets) for row in table.rows]
-    return tables
+    guard = PersonalDataGuard.gathered(
+        application_ids=scope.application_ids,
+        applications=[t.applications for t in tables if t.applications is not None],
+        merchants=[t.merchants for t in tables if t.merchants is not None],
+    )
+    return tables, guard
 
 
-def audit_export_build(*, actor: Actor, scope: ExportScope) -> bytes:
-    """The ZIP for ``scope``; requires the review permission, and records the export as an internal event."""
+def _write_table(archive: zipfile.ZipFile, table: Table, guard: PersonalDataGuard) -> int:
+    """``<name>.csv`` and ``<name>.json`` from one reading of the rows: the CSV goes straight into the
+    archive, the JSON into a spooled file copied in after it (an archive takes one member at a time)."""
+    count = 0
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        with (
+            archive.open(f"{table.name}.csv", "w", force_zip64=True) as member,
+            io.TextIOWrapper(member, encoding="utf-8", newline="") as text,
+        ):
+            writer = csv.DictWriter(text, fieldnames=table.columns, extrasaction="ignore")
+            writer.writeheader()
+            for row in table.rows:
+                row = guard.row(row)
+                writer.writerow({name: _cell(row.get(name)) for name in table.columns})
+                # The layout of one indented JSON list, written an element at a time.
+                spool.write(((",\n " if count else "[\n ") + _json(row).replace("\n", "\n ")).encode())
+                count += 1
+        spool.write(b"\n]" if count else b"[]")
+        spool.seek(0)
+        with archive.open(f"{table.name}.json", "w", force_zip64=True) as member:
+            shutil.copyfileobj(spool, member, COPY_BYTES)
+    return count
+
+
+def audit_export_build(*, actor: Actor, scope: ExportScope) -> BinaryIO:
+    """The ZIP for ``scope``, as a file positioned at its start (the caller streams and closes it); requires
+    the review permission, and records the export as an internal event once the archive is complete.
+
+    Each table is read a chunk at a time and written straight into the archive, which is spooled to disk
+    beyond ``SPOOL_BYTES``: however long the range, neither the rows nor the archive are held in memory,
+    and the number of queries does not grow with the number of rows. ``manifest.json`` comes last, when
+    the row counts are known."""
     actor.require_perm(EXPORT_PERM, "export the audit trail")
     generated_at = timezone.now()
-    tables = audit_export_tables(scope)
-    manifest = {
-        "generated_at": generated_at.isoformat(),
-        "generated_by": _user(actor.user),
-        "scope": scope.describe(),
-        "tables": {
-            t.name: {"rows": len(t.rows), "columns": t.columns, "files": [f"{t.name}.csv", f"{t.name}.json"]}
-            for t in tables
-        },  # fmt: skip
-        "notes": [
-            "Times are UTC. Personal data (SSN, ITIN, date of birth, tax id, account number) is never included.",
-            "Field history comes from PostgreSQL triggers; a database without them keeps none.",
-        ],
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-        for table in tables:
-            archive.writestr(f"{table.name}.csv", _csv(table))
-            archive.writestr(
-                f"{table.name}.json",
-                json.dumps(table.rows, cls=DjangoJSONEncoder, indent=1, ensure_ascii=False, sort_keys=True),
-            )
-    with transaction.atomic():
-        details = {"scope": scope.describe(), "rows": {t.name: len(t.rows) for t in tables}}
-        for application in scope.applications or []:
-            event_record(actor=actor, subject=application, action="audit_exported", details=details)
-        if scope.applications is None:
-            event_record(actor=actor, subject=actor.user, action="audit_exported", details=details)
-    return buffer.getvalue()
+    tables, guard = audit_export_tables(scope)
+    archive_file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (the caller closes it)
+    try:
+        with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            counts = {table.name: _write_table(archive, table, guard) for table in tables}
+            manifest = {
+                "generated_at": generated_at.isoformat(),
+                "generated_by": _user(actor.user),
+                "scope": scope.describe(),
+                "tables": {
+                    t.name: {"rows": counts[t.name], "columns": t.columns, "files": [f"{t.name}.csv", f"{t.name}.json"]}
+                    for t in tables
+                },  # fmt: skip
+                "notes": [
+                    "Times are UTC. Personal data (SSN, ITIN, date of birth, tax id, account number) is never "
+                    "included.",
+                    "Field history comes from PostgreSQL triggers; a database without them keeps none.",
+                ],
+            }
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+        with transaction.atomic():
+            details = {"scope": scope.describe(), "rows": counts}
+            for application in scope.applications or []:
+                event_record(actor=actor, subject=application, action="audit_exported", details=details)
+            if scope.applications is None:
+                event_record(actor=actor, subject=actor.user, action="audit_exported", details=details)
+    except BaseException:
+        archive_file.close()
+        raise
+    archive_file.seek(0)
+    return archive_file
