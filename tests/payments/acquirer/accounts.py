@@ -59,3 +59,9 @@ def board(gateway, *, merchant="mer_1", mcc="5812", tax_id="000000000", wallets=
         preferences={w: "on" if w in wallets else "off" for w in ("alipay", "wechat_pay")},
     )
     return account, configuration
+
+
+def register(gateway, *, account, location, key, code="simulated-wpe", terminal="") -> str:
+    return gateway.reader_register(
+        key=key, account=account, location=location, registration_code=code, label="Till", terminal_id=terminal or key
+    )

@@ -4,7 +4,7 @@ import pytest
 
 from payments.gateway import AcquirerRefused
 from payments.stripe_gateway import CONTROLLER, StripeGateway, configuration_name
-from tests.payments.acquirer.accounts import ADDRESS, BANK, board, profile, representative
+from tests.payments.acquirer.accounts import ADDRESS, BANK, board, profile, register, representative
 
 
 @pytest.fixture
@@ -111,14 +111,7 @@ def test_locations_and_readers(gateway, local_acquirer):
     assert location.startswith("tml_") and gateway.location_find(account=account, store_id="sto_1") == location
     sent = last(local_acquirer, "POST", "/v1/terminal/locations")
     assert sent["stripe_account"] == account and sent["params"]["metadata"] == {"store": "sto_1"}
-    reader = gateway.reader_register(
-        key="rdr:1",
-        account=account,
-        location=location,
-        registration_code="simulated-wpe",
-        label="Till 1",
-        terminal_id="ter_1",
-    )
+    reader = register(gateway, account=account, location=location, key="rdr:1", terminal="ter_1")
     status = gateway.reader_retrieve(account=account, reader=reader)
     assert (status.device_type, status.location, status.status, status.deleted) == (
         "bbpos_wisepos_e",
