@@ -110,13 +110,10 @@ class LocalAcquirer:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def serve_forever(self) -> None:
-        self.start()
-        try:
-            while not self._stopping.wait(1.0):
-                pass
-        finally:
-            self.stop()
+    def wait(self) -> None:
+        """Until ``stop()`` (or an interrupt): the management command's main thread."""
+        while not self._stopping.wait(1.0):
+            pass
 
     # ------------------------------------------------------------------ verification
 

@@ -15,12 +15,15 @@ class Command(BaseCommand):
         parser.add_argument("--db", default=settings.LOCAL_ACQUIRER_DB, help="its SQLite file")
 
     def handle(self, *args, port, host, db, **options):
-        acquirer = LocalAcquirer(port=port, host=host, db_path=db)
+        acquirer = LocalAcquirer(port=port, host=host, db_path=db).start()
         self.stdout.write(
-            f"Local acquirer on http://{host}:{port} (state in {db}; webhooks to "
-            f"{acquirer.webhook_url or 'nowhere'}; verification after {acquirer.verification_seconds:g} s)"
+            f"Local acquirer on {acquirer.url} (state in {db}; webhooks to {acquirer.webhook_url or 'nowhere'}; "
+            f"verification after {acquirer.verification_seconds:g} s)"
         )
+        self.stdout.flush()
         try:
-            acquirer.serve_forever()
+            acquirer.wait()
         except KeyboardInterrupt:
             pass
+        finally:
+            acquirer.stop()

@@ -107,3 +107,21 @@ def test_duplicates_are_counted(local_acquirer, gateway):
     create(gateway)
     gateway.account_create(key="acct:mer_1:second", merchant_id="mer_1", business_type="company")
     assert local_acquirer.objects()["duplicates"]["accounts"] == 1
+
+
+def test_the_management_command_serves_until_stopped(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    import requests
+
+    command = [sys.executable, "manage.py", "local_acquirer", "--port", "0", "--db", str(tmp_path / "a.sqlite3")]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        url = line.split()[3]
+        assert requests.get(f"{url}/_local/objects", timeout=5).json()["counts"] == {}
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
