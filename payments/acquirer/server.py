@@ -11,6 +11,7 @@ with its stored answer → an injected timeout, if one is set. Every call is log
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +24,7 @@ from payments.acquirer.events import API_VERSION
 from payments.acquirer.routes import route
 from payments.acquirer.wire import ApiError, form_decode, request_id
 
+logger = logging.getLogger(__name__)
 IDEMPOTENCY_LIFETIME = 24 * 3600.0
 LOOPBACK = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
 
@@ -112,6 +114,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         except ApiError as exc:
             status, body, extra = exc.status, exc.body(rid), exc.headers
+        except Exception:  # a fault of the local acquirer itself: answered as Stripe answers its own
+            logger.exception("local acquirer: %s %s failed", method, url.path)
+            status, body, extra = 500, ApiError(500, "An unknown error occurred.", type="api_error").body(rid), {}
         headers.update(extra)
         acquirer.log_request(rid, log, status=status)
         hold = extra.pop("_hold", None)

@@ -110,3 +110,23 @@ def test_the_gateways_lookup_follows_has_more(gateway, local_acquirer, monkeypat
         if r["method"] == "GET"
     ]
     assert afters[0] is None and all(afters[1:]) and len(afters) == 3
+
+
+def test_32_client_threads_at_once(gateway, local_acquirer):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(n):
+        merchant = f"mer_{n % 16}"  # two threads per merchant, one key each: replays or 409s, never two accounts
+        try:
+            account = gateway.account_create(key=f"acct:{merchant}", merchant_id=merchant, business_type="company")
+            gateway.person_create(key=f"person:{n}", account=account, party_id=f"own_{n}")
+            return "ok"
+        except AcquirerUnavailable as exc:
+            return exc.status
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        outcomes = list(pool.map(work, range(64)))
+    assert set(outcomes) <= {"ok", 409} and outcomes.count("ok") >= 32
+    summary = local_acquirer.objects()
+    assert summary["counts"]["account"] == 16 and summary["duplicates"]["accounts"] == 0
+    assert not [r for r in local_acquirer.requests() if r["status"] >= 500]
