@@ -126,14 +126,13 @@ class LocalAcquirer:
 
     def verify(self, *, account: str | None = None, due_only: bool = False) -> list[str]:
         """Finish the verification of every account waiting for it (or of one), at once."""
-        now, done = time.time(), []
-        for row in self.store.rows("SELECT id, private FROM objects WHERE kind = 'account' AND deleted = 0"):
-            due_at = json.loads(row["private"]).get("due_at")
-            if due_at is None or (account and row["id"] != account) or (due_only and due_at > now):
+        done = []
+        for found in self.store.due(time.time() if due_only else None):
+            if account and found != account:
                 continue
             with self.store.transaction():
-                account_refresh(self.store, self, row["id"], finish=True)
-            done.append(row["id"])
+                account_refresh(self.store, self, found, finish=True)
+            done.append(found)
         return done
 
     # ------------------------------------------------------------------ control and inspection

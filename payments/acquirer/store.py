@@ -20,8 +20,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS objects (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, livemode INTEGER NOT NULL,
     owner TEXT NOT NULL, created INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, data TEXT NOT NULL,
-    private TEXT NOT NULL DEFAULT '{}'
+    private TEXT NOT NULL DEFAULT '{}', due_at REAL
 );
+CREATE INDEX IF NOT EXISTS objects_due ON objects (due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS objects_scope ON objects (kind, livemode, owner, seq);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, created REAL NOT NULL,
@@ -97,23 +98,33 @@ class Store:
     # ------------------------------------------------------------------ objects
 
     def insert(self, obj: dict, *, kind: str, owner: str, private: dict | None = None) -> dict:
+        private = private or {}
         self.execute(
-            "INSERT INTO objects (id, kind, livemode, owner, created, data, private) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (obj["id"], kind, int(obj["livemode"]), owner, obj["created"], json.dumps(obj), json.dumps(private or {})),
-        )
+            "INSERT INTO objects (id, kind, livemode, owner, created, data, private, due_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (obj["id"], kind, int(obj["livemode"]), owner, obj["created"], json.dumps(obj), json.dumps(private),
+             private.get("due_at")),
+        )  # fmt: skip
         return obj
 
     def save(self, obj: dict, *, private: dict | None = None, deleted: bool = False) -> dict:
         if private is None:
-            self.execute(
-                "UPDATE objects SET data = ?, deleted = ? WHERE id = ?", (json.dumps(obj), int(deleted), obj["id"])
+            sql, args = (
+                "UPDATE objects SET data = ?, deleted = ? WHERE id = ?",
+                (json.dumps(obj), int(deleted), obj["id"]),
             )
         else:
-            self.execute(
-                "UPDATE objects SET data = ?, private = ?, deleted = ? WHERE id = ?",
-                (json.dumps(obj), json.dumps(private), int(deleted), obj["id"]),
-            )
+            sql = "UPDATE objects SET data = ?, private = ?, due_at = ?, deleted = ? WHERE id = ?"
+            args = (json.dumps(obj), json.dumps(private), private.get("due_at"), int(deleted), obj["id"])
+        self.execute(sql, args)
         return obj
+
+    def due(self, now: float | None) -> list[str]:
+        """Accounts whose verification is waiting (and due by ``now``, when given)."""
+        sql = "SELECT id FROM objects WHERE kind = 'account' AND due_at IS NOT NULL"
+        if now is None:
+            return [row["id"] for row in self.rows(sql)]
+        return [row["id"] for row in self.rows(sql + " AND due_at <= ?", (now,))]
 
     def get(self, kind: str, object_id: str, *, livemode: bool, owner: str | None = None):
         """(object, private, deleted) of an object in this mode and scope, or None."""
