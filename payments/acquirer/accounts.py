@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -64,7 +65,15 @@ def typed(value, key: str = ""):
 def merge(target: dict, source: dict) -> dict:
     """Stripe's update: nested objects merge, an empty string unsets."""
     for key, value in source.items():
-        if value == "":
+        if key == "metadata" and isinstance(value, dict):
+            metadata = target.get("metadata") or {}
+            for name, item in value.items():
+                if item == "":
+                    metadata.pop(name, None)
+                else:
+                    metadata[name] = item
+            target["metadata"] = metadata
+        elif value == "":
             target[key] = {} if key == "metadata" else None
         elif isinstance(value, dict) and isinstance(target.get(key), dict) and key != "capabilities":
             merge(target[key], value)
@@ -177,10 +186,12 @@ def _account_fields(account: dict, private: dict, params: dict) -> None:
         for k, v in params.items()
         if k in ("business_profile", "tos_acceptance", "email", "settings", "business_type", "default_currency")
     }
+    profile = params.get("business_profile")
+    if isinstance(profile, dict):
+        _profile_check(profile)
     merge(account, typed(simple))
     if "metadata" in params:
-        merge(account.setdefault("metadata", {}), {"": ""} if params["metadata"] == "" else params["metadata"])
-        account["metadata"].pop("", None)
+        merge(account, {"metadata": params["metadata"]})
     if isinstance(params.get("capabilities"), dict):
         for name, wish in typed(params["capabilities"]).items():
             if wish.get("requested") and name not in account["capabilities"]:
@@ -191,7 +202,10 @@ def _account_fields(account: dict, private: dict, params: dict) -> None:
         merge(account.setdefault("company", {}), typed({k: v for k, v in company.items() if k not in SECRET_KEYS}))
         if tax_id:
             account["company"]["tax_id_provided"] = True
-            magic = tax_id if tax_id in verification.MAGIC_TAX_IDS else ""
+            digits = re.sub(r"\D", "", tax_id)
+            if len(digits) != 9:
+                raise ApiError(400, "Invalid US tax ID: it must be 9 digits.", param="company[tax_id]")
+            magic = digits if digits in verification.MAGIC_TAX_IDS else ""
             if magic != private.get("tax_id_magic", "") or private.get("tax_id_failed"):
                 private.pop("tax_id_failed", None)
             private["tax_id_magic"] = magic
@@ -217,6 +231,14 @@ def _new_person_stub(account: dict) -> dict:
         "id_number_provided": False,
         "ssn_last_4_provided": False,
     }
+
+
+def _profile_check(profile: dict) -> None:
+    if profile.get("mcc") and not re.fullmatch(r"\d{4}", profile["mcc"]):
+        raise ApiError(400, f"Invalid MCC: {profile['mcc']}", param="business_profile[mcc]")
+    url = profile.get("url")
+    if url and not re.fullmatch(r"(https?://)?[^\s/.]+(\.[^\s/.]+)+(/\S*)?", url):
+        raise ApiError(400, "Not a valid URL", code="url_invalid", param="business_profile[url]")
 
 
 def account_load(call: Call, account_id: str) -> tuple[dict, dict]:
