@@ -1,142 +1,16 @@
-"""Connected accounts, their persons and external (bank) accounts, shaped like Stripe's objects.
-
-Identifiers are never kept: a tax id, an SSN or an account number becomes a ``*_provided`` flag (and the
-last four digits where Stripe shows them); only the magic tax ids are remembered, to act on them.
-"""
+"""Connected accounts, shaped like Stripe's: created pending, updated, rejected, and refreshed (what is
+due, the verification's outcome, the wallets' availability, the events that announce a change)."""
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 import time
-from dataclasses import dataclass, field
 
 from payments.acquirer import verification
 from payments.acquirer.events import changed, emit
+from payments.acquirer.objects import SECRET_KEYS, Call, merge, person_fields, requirements_empty, typed
 from payments.acquirer.wire import ApiError, missing, new_id
-
-BOOLEAN = {"true": True, "false": False}
-INTEGER_KEYS = frozenset({"day", "month", "year", "date"})
-SECRET_KEYS = frozenset({"id_number", "ssn_last_4", "tax_id", "account_number", "personal_id_number"})
-
-
-@dataclass
-class Call:
-    """One API call: its store, mode, the connected account it acts for, its parameters."""
-
-    store: object
-    livemode: bool
-    config: object
-    params: dict = field(default_factory=dict)
-    stripe_account: str = ""
-    request: tuple[str, str] = ("", "")
-
-    def emit(self, type: str, obj: dict, *, account: str, previous: dict | None = None) -> None:
-        emit(
-            self.store,
-            type=type,
-            obj=obj,
-            account=account,
-            livemode=self.livemode,
-            delivering=self.config.delivering,
-            previous=previous,
-            request=self.request,
-        )
-
-
-def typed(value, key: str = ""):
-    """Form strings as the JSON Stripe answers with: booleans, integers where Stripe keeps integers."""
-    if isinstance(value, dict):
-        if key == "metadata":
-            return dict(value)
-        return {k: typed(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [typed(v) for v in value]
-    if value in BOOLEAN:
-        return BOOLEAN[value]
-    if key in INTEGER_KEYS and value.lstrip("-").isdigit():
-        return int(value)
-    if key == "percent_ownership" and value:
-        return float(value)
-    return value
-
-
-def merge(target: dict, source: dict) -> dict:
-    """Stripe's update: nested objects merge, an empty string unsets."""
-    for key, value in source.items():
-        if key == "metadata" and isinstance(value, dict):
-            metadata = target.get("metadata") or {}
-            for name, item in value.items():
-                if item == "":
-                    metadata.pop(name, None)
-                else:
-                    metadata[name] = item
-            target["metadata"] = metadata
-        elif value == "":
-            target[key] = {} if key == "metadata" else None
-        elif isinstance(value, dict) and isinstance(target.get(key), dict) and key != "capabilities":
-            merge(target[key], value)
-        else:
-            target[key] = value
-    return target
-
-
-def _requirements() -> dict:
-    return {
-        "alternatives": [],
-        "current_deadline": None,
-        "currently_due": [],
-        "disabled_reason": None,
-        "errors": [],
-        "eventually_due": [],
-        "past_due": [],
-        "pending_verification": [],
-    }
-
-
-def _person_fields(obj: dict, params: dict, private: dict) -> None:
-    """Copy a person's parameters, keeping flags instead of identifiers."""
-    values = typed({k: v for k, v in params.items() if k not in SECRET_KEYS})
-    merge(obj, values)
-    if params.get("id_number"):
-        obj["id_number_provided"] = obj["ssn_last_4_provided"] = True
-    if params.get("ssn_last_4"):
-        obj["ssn_last_4_provided"] = True
-
-
-def _new_person(call: Call, account: str, params: dict) -> dict:
-    person = {
-        "id": new_id("person"),
-        "object": "person",
-        "account": account,
-        "created": int(time.time()),
-        "address": {},
-        "dob": {"day": None, "month": None, "year": None},
-        "email": None,
-        "first_name": None,
-        "last_name": None,
-        "phone": None,
-        "id_number_provided": False,
-        "ssn_last_4_provided": False,
-        "livemode": call.livemode,
-        "metadata": {},
-        "relationship": {
-            "director": False,
-            "executive": False,
-            "owner": False,
-            "percent_ownership": None,
-            "representative": False,
-            "title": None,
-        },
-        "requirements": _requirements(),
-        "verification": {"status": "unverified"},
-    }
-    _person_fields(person, params, {})
-    return person
-
-
-# --------------------------------------------------------------------------- accounts
 
 
 def account_create(call: Call) -> dict:
@@ -165,11 +39,11 @@ def account_create(call: Call) -> dict:
             "total_count": 0,
             "url": f"/v1/accounts/{account_id}/external_accounts",
         },
-        "future_requirements": _requirements(),
+        "future_requirements": requirements_empty(),
         "livemode": call.livemode,
         "metadata": dict(params.get("metadata") or {}),
         "payouts_enabled": False,
-        "requirements": _requirements(),
+        "requirements": requirements_empty(),
         "settings": {},
         "tos_acceptance": {"date": None, "ip": None, "user_agent": None},
         "type": "custom",
@@ -215,7 +89,7 @@ def _account_fields(account: dict, private: dict, params: dict) -> None:
             **_new_person_stub(account),
             "relationship": {"representative": True, "owner": True},
         }
-        _person_fields(person, individual, private)
+        person_fields(person, individual, private)
         account["individual"] = person
 
 
@@ -334,79 +208,3 @@ def wallets_apply(configuration: dict, account: dict | None, private: dict | Non
         method["display_preference"]["value"] = (
             "on" if preference == "on" or (preference == "none" and name == "card") else "off"
         )
-
-
-# --------------------------------------------------------------------------- persons and bank accounts
-
-
-def person_create(call: Call, account_id: str) -> dict:
-    account_load(call, account_id)
-    person = _new_person(call, account_id, call.params)
-    call.store.insert(person, kind="person", owner=account_id)
-    call.emit("person.created", person, account=account_id)
-    account_refresh(call.store, call.config, account_id, call=call)
-    return call.store.get("person", person["id"], livemode=call.livemode)[0]
-
-
-def person_load(call: Call, account_id: str, person_id: str) -> dict:
-    account_load(call, account_id)
-    found = call.store.get("person", person_id, livemode=call.livemode, owner=account_id)
-    if not found:
-        raise missing("person", person_id, "person")
-    return found[0]
-
-
-def person_update(call: Call, account_id: str, person_id: str) -> dict:
-    person = person_load(call, account_id, person_id)
-    _person_fields(person, call.params, {})
-    call.store.save(person)
-    account_refresh(call.store, call.config, account_id, call=call)
-    person = call.store.get("person", person_id, livemode=call.livemode)[0]
-    call.emit("person.updated", person, account=account_id)
-    return person
-
-
-def external_account_create(call: Call, account_id: str) -> dict:
-    account_load(call, account_id)
-    details = call.params.get("external_account")
-    if not isinstance(details, dict):
-        raise ApiError(400, "Only bank account details are accepted here (tokens are not).", param="external_account")
-    number = details.get("account_number", "")
-    routing = details.get("routing_number", "")
-    if not number.isdigit() or len(routing) != 9 or not routing.isdigit():
-        raise ApiError(
-            400,
-            "Invalid bank account details.",
-            code="routing_number_invalid" if number.isdigit() else "account_number_invalid",
-            param="external_account",
-        )
-    bank = {
-        "id": new_id("ba"),
-        "object": "bank_account",
-        "account": account_id,
-        "account_holder_name": details.get("account_holder_name"),
-        "account_holder_type": details.get("account_holder_type"),
-        "bank_name": "STRIPE TEST BANK",
-        "country": details.get("country", "US"),
-        "currency": details.get("currency", "usd"),
-        "default_for_currency": call.params.get("default_for_currency") == "true",
-        "fingerprint": hashlib.sha256(f"{routing}:{number}".encode()).hexdigest()[:16],
-        "last4": number[-4:],
-        "metadata": dict(call.params.get("metadata") or {}),
-        "routing_number": routing,
-        "status": "new",
-        "created": int(time.time()),
-        "livemode": call.livemode,
-    }
-    call.store.insert(bank, kind="bank_account", owner=account_id)
-    call.emit("account.external_account.created", bank, account=account_id)
-    account_refresh(call.store, call.config, account_id, call=call)
-    return bank
-
-
-def external_account_load(call: Call, account_id: str, bank_id: str) -> dict:
-    account_load(call, account_id)
-    found = call.store.get("bank_account", bank_id, livemode=call.livemode, owner=account_id)
-    if not found:
-        raise missing("external account", bank_id)
-    return found[0]

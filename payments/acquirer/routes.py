@@ -8,7 +8,7 @@ import re
 from stripe import params as p
 from stripe.params import terminal as t
 
-from payments.acquirer import accounts, scoped
+from payments.acquirer import accounts, persons, scoped
 
 _ID = r"([A-Za-z0-9_]+)"
 
@@ -22,14 +22,14 @@ ROUTES = [
     ("GET", _ACCOUNT, p.AccountRetrieveParams, lambda call, a: accounts.account_load(call, a)[0]),
     ("POST", _ACCOUNT, p.AccountUpdateParams, accounts.account_update),
     ("POST", f"{_ACCOUNT}/reject", p.AccountRejectParams, accounts.account_reject),
-    ("POST", f"{_ACCOUNT}/persons", p.AccountPersonCreateParams, accounts.person_create),
+    ("POST", f"{_ACCOUNT}/persons", p.AccountPersonCreateParams, persons.person_create),
     ("GET", f"{_ACCOUNT}/persons", p.AccountPersonListParams, scoped.persons_list),
-    ("GET", f"{_ACCOUNT}/persons/{_ID}", p.AccountPersonRetrieveParams, accounts.person_load),
-    ("POST", f"{_ACCOUNT}/persons/{_ID}", p.AccountPersonUpdateParams, accounts.person_update),
-    ("POST", f"{_ACCOUNT}/external_accounts", p.AccountExternalAccountCreateParams, accounts.external_account_create),
+    ("GET", f"{_ACCOUNT}/persons/{_ID}", p.AccountPersonRetrieveParams, persons.person_load),
+    ("POST", f"{_ACCOUNT}/persons/{_ID}", p.AccountPersonUpdateParams, persons.person_update),
+    ("POST", f"{_ACCOUNT}/external_accounts", p.AccountExternalAccountCreateParams, persons.external_account_create),
     ("GET", f"{_ACCOUNT}/external_accounts", p.AccountExternalAccountListParams, scoped.external_accounts_list),
     ("GET", f"{_ACCOUNT}/external_accounts/{_ID}", p.AccountExternalAccountRetrieveParams,
-     accounts.external_account_load),
+     persons.external_account_load),
     ("POST", _PMC, p.PaymentMethodConfigurationCreateParams, scoped.configuration_create),
     ("GET", _PMC, p.PaymentMethodConfigurationListParams, scoped.configuration_list),
     ("GET", f"{_PMC}/{_ID}", p.PaymentMethodConfigurationRetrieveParams, scoped.configuration_retrieve),

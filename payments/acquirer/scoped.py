@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import time
 
-from payments.acquirer.accounts import Call, account_load, merge, typed, wallets_apply
+from payments.acquirer.accounts import account_load, wallets_apply
+from payments.acquirer.objects import Call, merge, typed
 from payments.acquirer.wire import ApiError, missing, new_id
 
 SIMULATED_READERS = {"simulated-wpe": "bbpos_wisepos_e", "simulated-s700": "stripe_s700"}

@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from payments.acquirer import schema
-from payments.acquirer.accounts import SECRET_KEYS, Call
 from payments.acquirer.control import control
 from payments.acquirer.events import API_VERSION
+from payments.acquirer.objects import SECRET_KEYS, Call
 from payments.acquirer.routes import route
 from payments.acquirer.wire import ApiError, form_decode, request_id
 
