@@ -126,9 +126,10 @@ def account_update(call: Call, account_id: str) -> dict:
     account, private = account_load(call, account_id)
     if private.get("state") == "rejected" and call.params:
         raise ApiError(400, "This account has been rejected and cannot be updated.", code="account_invalid")
+    before = copy.deepcopy(account)
     _account_fields(account, private, call.params)
     call.store.save(account, private=private)
-    return account_refresh(call.store, call.config, account_id, call=call)
+    return account_refresh(call.store, call.config, account_id, call=call, before=before)
 
 
 def account_reject(call: Call, account_id: str) -> dict:
@@ -144,12 +145,20 @@ def account_reject(call: Call, account_id: str) -> dict:
 
 
 def account_refresh(
-    store, config, account_id: str, *, call: Call | None = None, quiet: bool = False, finish: bool = False
+    store,
+    config,
+    account_id: str,
+    *,
+    call: Call | None = None,
+    quiet: bool = False,
+    finish: bool = False,
+    before: dict | None = None,
 ) -> dict:
-    """Recompute what is due (and finish verification when asked); announce what changed."""
+    """Recompute what is due (and finish verification when asked); announce what changed since ``before``
+    (the account as it was before the call changed it; as stored, when not given)."""
     found = store.get("account", account_id, livemode=True) or store.get("account", account_id, livemode=False)
     account, private, _ = found
-    before = copy.deepcopy(account)
+    before = before or copy.deepcopy(account)
     persons = [p for p, _ in store.all("person", owner=account_id)]
     banks = len(store.all("bank_account", owner=account_id))
     if finish and private.get("due_at") is not None:

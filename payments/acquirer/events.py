@@ -71,13 +71,9 @@ def emit(
     return event
 
 
-def changed(
-    before: dict,
-    after: dict,
-    names=("requirements", "capabilities", "charges_enabled", "payouts_enabled", "details_submitted"),
-) -> dict:
-    """Stripe's ``previous_attributes``: the old values of what changed."""
-    return {name: before.get(name) for name in names if before.get(name) != after.get(name)}
+def changed(before: dict, after: dict) -> dict:
+    """Stripe's ``previous_attributes``: the old values of the top-level fields that changed."""
+    return {name: before.get(name) for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)}
 
 
 class Deliverer(threading.Thread):

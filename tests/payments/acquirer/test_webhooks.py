@@ -78,3 +78,13 @@ def test_no_webhook_url_switches_delivery_off(local_acquirer):
     events = local_acquirer.events()
     assert events and {e["delivery"] for e in events} == {"off"} and not any(e["attempts"] for e in events)
     assert events[0]["event"]["pending_webhooks"] == 0
+
+
+def test_any_account_change_is_announced_with_its_previous_attributes(local_acquirer):
+    gateway = StripeGateway(livemode=False)
+    account = gateway.account_create(key="acct:mer_1", merchant_id="mer_1", business_type="company")
+    gateway.account_update(key="meta:1", account=account, params={"metadata": {"note": "x"}})
+    gateway.account_update(key="meta:2", account=account, params={"metadata": {"note": "x"}})  # no change
+    updates = [e["event"] for e in local_acquirer.events() if e["type"] == "account.updated"]
+    assert len(updates) == 1 and updates[0]["data"]["previous_attributes"] == {"metadata": {"merchant": "mer_1"}}
+    assert updates[0]["request"]["idempotency_key"] == "meta:1"
