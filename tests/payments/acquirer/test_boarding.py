@@ -9,7 +9,7 @@ from onboarding.services.actors import Actor
 from onboarding.services.merchants import merchant_create_for
 from onboarding.states import AppState
 from payments.activation import terminal_activate, terminal_register_device
-from payments.boarding import boarding_advance
+from payments.boarding import REFUSED_FOR_CATEGORY, boarding_advance
 from payments.models import AcquirerEvent, Terminal
 from payments.states import TerminalState
 from tests.factories import VALID_DRAFT, draft_application
@@ -25,9 +25,10 @@ def approved(**overrides) -> Application:
     return application
 
 
-def sole_proprietor_boarded(local_acquirer) -> Application:
+def sole_proprietor_boarded(local_acquirer, mcc: str = "5812") -> Application:
     owner = {**VALID_DRAFT["parties"][0], "email": "wen@example.com", "ownership_percent": 100}
-    application = approved(business={"entity_type": "sole_proprietorship", "legal_name": "Wen Zhao"}, parties=[owner])
+    business = {"entity_type": "sole_proprietorship", "legal_name": "Wen Zhao", "mcc": mcc}
+    application = approved(business=business, parties=[owner])
     assert boarding_advance(public_id=application.public_id) == "waiting"  # nothing due: verification runs
     local_acquirer.verify()
     assert boarding_advance(public_id=application.public_id) == AppState.BOARDED
@@ -100,3 +101,11 @@ def test_the_portal_accepts_the_local_acquirers_webhooks(local_acquirer_factory,
     assert stored.count() == len(receiver.received) and {"account.updated", "person.created"} <= set(
         stored.values_list("type", flat=True)
     )
+
+
+def test_a_wallet_the_acquirer_refuses_for_the_category_is_recorded_refused(local_acquirer):
+    application = sole_proprietor_boarded(local_acquirer, mcc="5993")  # the acquirer keeps alipay off for it
+    wallets = dict(MerchantWallet.objects.filter(merchant=application.merchant).values_list("wallet", "status"))
+    assert wallets == {"alipay": MerchantWallet.Status.REFUSED, "wechat_pay": MerchantWallet.Status.ACTIVE}
+    refused = MerchantWallet.objects.get(merchant=application.merchant, wallet="alipay")
+    assert refused.refused_reason == REFUSED_FOR_CATEGORY
