@@ -63,6 +63,9 @@ def account_profile(application: Application) -> dict:
         owner = application.parties.filter(kind=Party.Kind.INDIVIDUAL).order_by("position").first()
         if owner is not None:
             params["individual"] = person_details(owner, relationship=False)
+            if application.phone:
+                # A sole proprietor is the business: the business phone is theirs (Stripe requires individual.phone).
+                params["individual"]["phone"] = application.phone
     else:
         company = {
             "name": application.legal_name,
@@ -74,6 +77,11 @@ def account_profile(application: Application) -> dict:
             company["structure"] = COMPANY_STRUCTURE[application.entity_type]
         params["company"] = company
     return params
+
+
+def owners_provided() -> dict:
+    """Sent once every owner is a person on the account: Stripe keeps ``company.owners_provided`` due until then."""
+    return {"company": {"owners_provided": True}}
 
 
 def person_details(party: Party, *, relationship: bool = True) -> dict:

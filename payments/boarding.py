@@ -175,6 +175,11 @@ def _board_objects(application: Application, merchant: Merchant, gateway) -> tup
                     key=key, account=account, person=person, params=details
                 ),
             )
+        acquirer_update(
+            key=f"acct-owners:{application.public_id}",
+            merchant=merchant,
+            send=lambda key: gateway.account_update(key=key, account=account, params=acquirer_params.owners_provided()),
+        )
     if getattr(application, "bank_account", None) is not None:
         bank = acquirer_params.bank_account(application)
         acquirer_create(
