@@ -1,11 +1,11 @@
 """The local acquirer: an HTTP server that speaks Stripe's wire protocol for the endpoints the gateway
 uses, and refuses what Stripe refuses (see ``docs/local_acquirer.md``).
 
-Each API call goes: enforced rate limit and injected 429s → the API key (live or test, else 401) → the
-route → the SDK's allow-list → the Idempotency-Key (scoped by key and Stripe-Account; the first answer
-is replayed for 24 hours with ``Idempotent-Replayed: true``, other parameters are an
-``idempotency_error``, a key still in flight a 409) → added latency → the handler, in one transaction
-with its stored answer → an injected timeout, if one is set. Every call is logged.
+Each API call goes: enforced rate limit and injected 429s → the API key (live or test, else 401) → an
+injected 500 (before execution) → the route → the SDK's allow-list → the Idempotency-Key (scoped by key
+and Stripe-Account; the first answer is replayed for 24 hours with ``Idempotent-Replayed: true``, other
+parameters are an ``idempotency_error``, a key still in flight a 409) → added latency → the handler, in
+one transaction with its stored answer → an injected timeout, if one is set. Every call is logged.
 """
 
 from __future__ import annotations
