@@ -79,11 +79,15 @@ class StripeGateway:
         self.v1 = self.client.v1
 
     def _call(self, method, *args, **kwargs):
-        acquirer_limiter().wait()
+        limiter = acquirer_limiter()
+        limiter.wait()
         try:
             return method(*args, **kwargs)
         except stripe.StripeError as exc:
-            raise _translate(exc) from None
+            error = _translate(exc)
+            if error.status == 429 and error.retry_after:
+                limiter.hold(error.retry_after)
+            raise error from None
 
     @staticmethod
     def _options(*, key: str | None = None, account: str | None = None) -> dict:

@@ -390,6 +390,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The SDK logs every request's address at INFO; its DEBUG lines would carry request bodies.
+    "loggers": {"stripe": {"level": "WARNING"}},
 }
 
 # Boarding with the acquirer. Calls are paced by one limiter that every worker shares (Redis at

@@ -147,9 +147,11 @@ def policy_post(world) -> dict:
 
 def boarding_retried(world) -> bool:
     # Read, not refreshed: the world's object must keep the state every role meets.
-    return type(world["payments.boardingfailed"]).objects.filter(
-        pk=world["payments.boardingfailed"].pk, state=AppState.BOARDING
-    ).exists()
+    return (
+        type(world["payments.boardingfailed"])
+        .objects.filter(pk=world["payments.boardingfailed"].pk, state=AppState.BOARDING)
+        .exists()
+    )
 
 
 def revealed(world) -> bool:

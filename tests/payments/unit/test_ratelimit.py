@@ -40,10 +40,7 @@ def test_calls_from_several_threads_are_paced_through_a_shared_file(tmp_path):
 
 def test_calls_are_paced_through_redis_when_it_is_configured():
     # Redis is a required service of the suite, whichever broker a run uses.
-    url = (
-        settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL.startswith("redis://") else "redis://127.0.0.1:6379/0"
-    )
-    limiter = RateLimiter(200, url=url, name=f"test-{uuid.uuid4().hex}")
+    limiter = RateLimiter(200, url=redis_url(), name=f"test-{uuid.uuid4().hex}")
     assert run_calls(limiter, 40, 4) >= 0.19
 
 
@@ -52,3 +49,21 @@ def test_a_call_that_would_wait_too_long_is_reported_unavailable(tmp_path):
     limiter.wait()
     with pytest.raises(AcquirerUnavailable):
         limiter.wait()
+
+
+def redis_url() -> str:
+    return (
+        settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL.startswith("redis://") else "redis://127.0.0.1:6379/0"
+    )
+
+
+@pytest.mark.parametrize("backend", ["file", "redis"])
+def test_a_retry_after_holds_every_workers_next_call_even_with_no_rate_set(tmp_path, backend):
+    options = {"path": tmp_path / "slot"} if backend == "file" else {"url": redis_url(), "name": uuid.uuid4().hex}
+    told, other = RateLimiter(0, **options), RateLimiter(0, **options)  # two workers, no pace of their own
+    assert other.wait() == 0
+    told.hold(0.3)
+    started = time.monotonic()
+    other.wait()
+    assert time.monotonic() - started >= 0.25
+    assert other.wait() == 0  # the hold is over: calls go at once again
