@@ -48,8 +48,9 @@ def purge_queue(broker_url: str, queue: str) -> None:
 
 
 @contextmanager
-def celery_worker(*, broker_url: str, queue: str, log_path: Path):
-    """A real worker process consuming ``queue`` from ``broker_url`` against the test database."""
+def celery_worker(*, broker_url: str, queue: str, log_path: Path, pool: str = "prefork", concurrency: int = 1):
+    """A real worker process consuming ``queue`` from ``broker_url`` against the test database (``solo``:
+    one process, which a test can SIGKILL with the task it runs)."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -57,13 +58,14 @@ def celery_worker(*, broker_url: str, queue: str, log_path: Path):
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "PYTHONPATH": str(ROOT),
     }
-    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "--concurrency", "1",
-               "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel", "INFO",
-               "--hostname", f"test-{queue}@%h"]  # fmt: skip
-    with open(log_path, "w") as log:
+    command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", queue, "--pool", pool,
+               "--concurrency", str(concurrency), "--without-mingle", "--without-gossip", "--without-heartbeat",
+               "--loglevel", "INFO", "--hostname", f"test-{queue}@%h"]  # fmt: skip
+    with open(log_path, "a") as log:
+        start = log.tell()
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: "ready." in log_path.read_text() or process.poll() is not None, timeout=90,
+        wait_for(lambda: "ready." in log_path.read_text()[start:] or process.poll() is not None, timeout=90,
                  what="the worker to be ready")  # fmt: skip
         assert process.poll() is None, log_path.read_text()
         yield process
