@@ -52,7 +52,10 @@ def apply_transition(
     """
     model = type(instance)
     with transaction.atomic():
-        current = model.objects.select_for_update().get(pk=instance.pk)
+        # FOR NO KEY UPDATE: a move changes no key, so rows that reference this one (events, a terminal's
+        # request) can still be written meanwhile; FOR UPDATE would block their foreign-key checks and
+        # deadlock a worker moving an application against a merchant typing a terminal's code.
+        current = model.objects.select_for_update(no_key=True).get(pk=instance.pk)
         source = getattr(current, state_field)
         machine.ensure_allowed(source, target)
         if guard:

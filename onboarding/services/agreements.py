@@ -62,7 +62,7 @@ def application_sign_agreement(
     )
     errors.raise_if_any()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if locked.state != AppState.DRAFT:
             raise InvalidTransition(_("The agreement is signed before the application is submitted."))
         Agreement.objects.filter(application=locked).delete()

@@ -54,7 +54,7 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
     ensure_can_act_for(application, actor)
     ip_address = _cleaned("ip_address", clean_ip_address, ip_address)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if locked.state != AppState.DRAFT:
             raise InvalidTransition(
                 _("Only a draft can be submitted (this one is %(state)s).") % {"state": locked.get_state_display()}
@@ -248,7 +248,7 @@ def application_approve(*, application: Application, actor: Actor, note: str = "
     actor.require_perm(REVIEW_PERM, "approve applications")
     note = _note_text("note", note)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if locked.state == AppState.AWAITING_SECOND_APPROVAL:
             actor.require_perm(SECOND_APPROVAL_PERM, "give the second approval")
             if locked.first_approver_id == actor.user.pk:
@@ -344,7 +344,7 @@ def application_return_to_review(*, application: Application, actor: Actor, note
     actor.require_perm(REVIEW_PERM, "return an application to review")
     note = _note_text("note", note)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if locked.state in TAKEN_BACK:
             actor.require_perm(SECOND_APPROVAL_PERM, "take back an approval")
             if not note:

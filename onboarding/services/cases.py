@@ -27,7 +27,7 @@ def review_case_open(
     Returns (case, created)."""
     with transaction.atomic():
         existing = (
-            ReviewCase.objects.select_for_update()
+            ReviewCase.objects.select_for_update(no_key=True)
             .filter(merchant=merchant, reason_code=reason_code, status=ReviewCase.Status.OPEN)
             .first()
         )
@@ -66,7 +66,7 @@ def review_case_close(*, case: ReviewCase, actor: Actor, resolution: str) -> Rev
         raise ValidationFailed("Record how the case was resolved.", fields={"resolution": ["This field is required."]})
     resolution = resolution.strip()
     with transaction.atomic():
-        locked = ReviewCase.objects.select_for_update().get(pk=case.pk)
+        locked = ReviewCase.objects.select_for_update(no_key=True).get(pk=case.pk)
         if locked.status != ReviewCase.Status.OPEN:
             raise InvalidTransition("This case is already closed.")
         problems = casework.close_problems(locked)
@@ -96,7 +96,7 @@ def review_case_assign(*, case: ReviewCase, actor: Actor, assignee=None) -> Revi
     if assignee is not None and not Actor.for_user(assignee).has_perm(REVIEW_PERM):
         raise DomainError("Cases go only to compliance officers.", code="not_an_officer")
     with transaction.atomic():
-        locked = ReviewCase.objects.select_for_update().get(pk=case.pk)
+        locked = ReviewCase.objects.select_for_update(no_key=True).get(pk=case.pk)
         if locked.status != ReviewCase.Status.OPEN:
             raise InvalidTransition("This case is closed.")
         if locked.assigned_to_id == (assignee.pk if assignee else None):

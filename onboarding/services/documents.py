@@ -186,7 +186,7 @@ def document_upload(
         with transaction.atomic(durable=True):
             # Registered first, so it runs first: a later commit hook that fails must not take the file.
             transaction.on_commit(mark_committed)
-            locked = Application.objects.select_for_update().get(pk=application.pk)
+            locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
             if locked.state not in UPLOAD_STATES:
                 raise InvalidTransition(_("Documents can be added while the application is a draft or when requested."))
             document.application = locked
@@ -229,7 +229,7 @@ def document_decide(
     if status != Document.Status.ACCEPTED and not reason.strip():
         raise ValidationFailed("Give the reason.", fields={"reason": ["This field is required."]})
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
+        locked = Document.objects.select_for_update(no_key=True).get(pk=document.pk)
         if locked.status == status:
             raise InvalidTransition(f"The document is already {locked.get_status_display().lower()}.")
         previous = locked.status
@@ -276,10 +276,10 @@ def document_remove(*, document: Document, actor: Actor) -> None:
     removed: dict[str, bytes] = {}
     try:
         with transaction.atomic(durable=True):
-            locked_application = Application.objects.select_for_update().get(pk=application.pk)
+            locked_application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
             if locked_application.state not in UPLOAD_STATES:
                 raise InvalidTransition(_("Documents can be removed only while the application can be changed."))
-            locked = Document.objects.select_for_update().filter(pk=document.pk).first()
+            locked = Document.objects.select_for_update(no_key=True).filter(pk=document.pk).first()
             if locked is None or locked.application_id != locked_application.pk:
                 raise InvalidTransition(_("This document has already been removed."))
             if locked.status not in REMOVABLE_STATUSES:

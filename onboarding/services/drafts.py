@@ -398,7 +398,7 @@ def application_update_draft(
     """Change an application's data. Sections left out (None) are not touched."""
     ensure_can_act_for(application, actor)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if locked.state not in AppState.EDITABLE:
             raise InvalidTransition(
                 _("The application can no longer be changed (it is %(state)s).")

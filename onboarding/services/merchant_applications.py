@@ -46,7 +46,7 @@ def application_create_next(*, merchant: Merchant, actor: Actor) -> Application:
     if not _may_apply_for(merchant, actor):
         raise PermissionDenied("You cannot apply for this merchant.")
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        merchant = Merchant.objects.select_for_update(no_key=True).get(pk=merchant.pk)
         if merchant.state == MerchantState.CLOSED:
             raise InvalidTransition("This merchant is closed; start a new application instead.")
         open_application = merchant.applications.filter(state__in=AppState.OPEN).first()
