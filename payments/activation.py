@@ -33,14 +33,16 @@ SYSTEM = Actor.system("terminal-activation")
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+def _refuse(message: str) -> None:
+    raise ValidationFailed(message, fields={"registration_code": [message]})
+
+
 def _code_clean(code: str) -> str:
     code = (code or "").strip().lower()
     if not code:
-        raise ValidationFailed({"registration_code": [_("Type the code your device shows.")]})
+        _refuse(_("Type the code your device shows."))
     if len(code) > 100 or not CODE_PATTERN.match(code):
-        raise ValidationFailed(
-            {"registration_code": [_("A registration code is words joined by hyphens, as the device shows it.")]}
-        )
+        _refuse(_("A registration code is words joined by hyphens, as the device shows it."))
     return code
 
 
@@ -49,7 +51,7 @@ def terminal_register_device(*, terminal: Terminal, actor: Actor, registration_c
     ensure_can_act_for(terminal.request.store.application, actor)
     code = _code_clean(registration_code)
     with transaction.atomic():
-        locked = Terminal.objects.select_for_update().get(pk=terminal.pk)
+        locked = Terminal.objects.select_for_update(no_key=True).get(pk=terminal.pk)
         if locked.state not in (TerminalState.AWAITING_DEVICE, TerminalState.FAILED):
             raise InvalidTransition(_("This terminal is not waiting for its device."))
         locked.registration_code = code
