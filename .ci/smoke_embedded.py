@@ -1,6 +1,8 @@
 """Smoke test of the embedded default: the portal that `make run` started answers /healthz, the demo
 merchant signs in over HTTP at allauth's form and sees the draft, the pages come in Chinese after the
-language switch (the compiled catalogue), and the separate worker process screens a submission.
+language switch (the compiled catalogue), the separate worker process screens a submission, and the
+approved demo gift shop is boarded through the local acquirer, its owner types a simulated registration
+code and the status page shows the live reader.
 
 Usage: python .ci/smoke_embedded.py [base_url]
 """
@@ -87,4 +89,40 @@ while time.monotonic() < deadline:
     time.sleep(1)
 assert state == "in_review", f"the worker did not screen the submission (state {state})"
 print(f"the worker screened {public_id}: {state}")
+
+
+# Approving the demo gift shop (load_demo_data) owes its boarding: the worker boards it through the local
+# acquirer that make run started, whose verification comes back as a signed webhook to the web process.
+def gift_shop(field: str) -> str:
+    return shell(
+        "from payments.models import Terminal\n"
+        "t = Terminal.objects.filter(merchant__applications__applicant__username='giftshop@example.com')"
+        f".order_by('id').first()\nprint(t.{field} if t else '')"
+    )
+
+
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline and gift_shop("state") != "awaiting_device":
+    time.sleep(1)
+assert gift_shop("state") == "awaiting_device", f"the demo gift shop was not boarded (terminal: {gift_shop('state')})"
+print("the worker boarded the approved demo gift shop through the local acquirer")
+
+jar.clear()
+login_page = get("/accounts/login/")
+home = post("/accounts/login/", {"login": "giftshop@example.com", "password": "demo-portal-2026"}, login_page)
+first = shell(
+    "from onboarding.models import Application\n"
+    "print(Application.objects.filter(applicant__username='giftshop@example.com').order_by('created_at')"
+    ".first().public_id)"
+)
+status_page = get(f"/applications/{first}/")
+action = re.search(r'action="(/terminals/[^"]+/device/)"', status_page).group(1)
+post(action, {"registration_code": "simulated-wpe"}, status_page)
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline and gift_shop("state") != "active":
+    time.sleep(1)
+assert gift_shop("state") == "active", f"the terminal did not go live ({gift_shop('state')}: {gift_shop('last_error')})"
+live_page = get(f"/applications/{first}/")
+assert gift_shop("acquirer_reader_id") in live_page, "the status page does not show the live reader"
+print("the merchant typed a simulated registration code and saw the terminal go live")
 print("smoke test of the embedded default passed")
