@@ -151,8 +151,8 @@ class LocalAcquirer:
     def objects(self) -> dict:
         return control.objects_summary(self.store)
 
-    def requests(self, path: str = "") -> list[dict]:
-        return control.requests_log(self.store, path=path)
+    def requests(self, path: str = "", limit: int = 1000) -> list[dict]:
+        return control.requests_log(self.store, path=path, limit=limit)
 
     def events(self) -> list[dict]:
         return control.events_log(self.store)
