@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench --ignore=docs --ignore=tests
 
-.PHONY: run test lint format bench bench-admin install migrate demo messages screenshots clean
+.PHONY: run test lint format bench bench-admin bench-activation install migrate demo messages screenshots clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,3 +66,7 @@ bench-admin: install
 
 clean:
 	rm -rf var staticfiles .pytest_cache
+
+# Boarding and terminal activation through the local acquirer (PostgreSQL and Redis; about 4 minutes).
+bench-activation: install
+	$(BIN)/python bench/activation.py
