@@ -50,14 +50,18 @@ def _preferences(merchant: Merchant) -> dict[str, str]:
     return {wallet: "on" if wallet in wanted else "off" for wallet in WALLETS}
 
 
-def _record_wallets(merchant: Merchant) -> None:
-    """Our view of each wallet follows: off while suspended or closed; on again, boarding's own statuses
-    come back with the acquirer's next word (a webhook or the status read below)."""
+def _record_wallets(merchant: Merchant, seen: dict | None) -> None:
+    """Our view of each wallet follows what the acquirer now says: off while suspended or closed; on
+    again, active where the acquirer makes it available, else pending."""
     rows = merchant.wallets.exclude(status=MerchantWallet.Status.REFUSED)
     if merchant.state in OFF_STATES:
         rows.update(status=MerchantWallet.Status.OFF, refused_reason="")
-    else:
-        rows.filter(status=MerchantWallet.Status.OFF).update(status=MerchantWallet.Status.PENDING)
+        return
+    for row in rows:
+        available = bool(seen and seen.get(row.wallet) and seen[row.wallet].available)
+        status = MerchantWallet.Status.ACTIVE if available else MerchantWallet.Status.PENDING
+        if row.status != status:
+            MerchantWallet.objects.filter(pk=row.pk).update(status=status)
 
 
 def _close(merchant: Merchant, gateway) -> None:
@@ -74,7 +78,7 @@ def _close(merchant: Merchant, gateway) -> None:
     )
 
 
-def _switch_wallets(merchant: Merchant, gateway, configuration: str) -> None:
+def _switch_wallets(merchant: Merchant, gateway, configuration: str) -> dict:
     """Send the preferences the merchant's state asks for, then read them back against the state as it is
     now: a sync that ran alongside another (a suspension and a quick reactivation) corrects the acquirer
     with a fresh key when the later decision lost the race. Keys already sent are skipped, not repeated."""
@@ -92,7 +96,7 @@ def _switch_wallets(merchant: Merchant, gateway, configuration: str) -> None:
         seen = gateway.wallets_retrieve(account=account, configuration=configuration)
         merchant.refresh_from_db()
         if all(seen[wallet].preference == value for wallet, value in _preferences(merchant).items()):
-            return
+            return seen
     raise AcquirerUnavailable("The wallets did not settle; trying again.", code="unsettled")
 
 
@@ -100,10 +104,11 @@ def merchant_sync(*, public_id: str) -> str:
     """Tell the acquirer the merchant's current state; returns that state."""
     merchant = Merchant.objects.get(public_id=public_id)
     configuration = acquirer_id_of(f"pmc:{public_id}")
+    seen = None
     try:
         gateway = gateway_for(livemode=merchant.livemode)
         if configuration:
-            _switch_wallets(merchant, gateway, configuration)
+            seen = _switch_wallets(merchant, gateway, configuration)
         if merchant.state == MerchantState.CLOSED:
             _close(merchant, gateway)
     except AcquirerUnavailable as exc:
@@ -114,7 +119,7 @@ def merchant_sync(*, public_id: str) -> str:
         logger.warning("acquirer sync of %s refused: %s", public_id, exc.code)
         raise
     with transaction.atomic():
-        _record_wallets(merchant)
+        _record_wallets(merchant, seen)
         event_record(
             actor=SYSTEM,
             subject=merchant,
