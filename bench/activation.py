@@ -121,8 +121,8 @@ class Acquirer:
 
 
 def seed(merchants: int, terminals: int) -> list[str]:
-    """Approved test-mode sole proprietors, each with its merchant and one store of ``terminals`` terminals,
-    owing their boarding (recorded, not yet published)."""
+    """Approved test-mode companies (two owners, the first the control person), each with its merchant and
+    one store of ``terminals`` terminals, owing their boarding (recorded, not yet published)."""
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
@@ -147,11 +147,9 @@ def seed(merchants: int, terminals: int) -> list[str]:
             business={"legal_name": f"Bench Noodles {index} LLC", "dba": f"Bench Noodles {index}",
                       "tax_id": f"12-{3_000_000 + index:07d}"},
             stores=[store],
-            parties=[{**valid_draft()["parties"][0], "email": f"owner{index}@example.com", "ownership_percent": 100}],
+            parties=[{**party, "email": f"owner{index}.{n}@example.com"}
+                     for n, party in enumerate(valid_draft()["parties"])],
         )  # fmt: skip
-        # Sole proprietors: a company's representative still lacks the phone the acquirer requires (our
-        # parties carry none yet), so a company would go back to review instead of boarding.
-        draft["business"]["entity_type"] = "sole_proprietorship"
         with transaction.atomic():
             application = application_create_draft(actor=actor, **draft)
             application_sign_agreement(application=application, actor=actor, signer_name="Wen Zhao",

@@ -6,7 +6,8 @@ declared field is in the snapshot, personal data only through its blind index or
 
 ``requires`` names when submission needs a field: ``always``; for parties, ``individual`` (every
 individual), ``identified`` (an individual owner of 25% or more, or the control person: their SSN or
-ITIN too) and ``company`` (an owner that is a company).
+ITIN and e-mail too), ``control`` (the control person of a company: a phone number too, which the acquirer needs of
+the account's representative; a sole proprietor's is the business phone) and ``company`` (an owner that is a company).
 """
 
 from dataclasses import dataclass, field
@@ -154,6 +155,7 @@ BUSINESS = Section(
 )
 INDIVIDUAL = frozenset({"individual"})
 IDENTIFIED = frozenset({"identified"})
+CONTROL = frozenset({"control"})
 COMPANY = frozenset({"company"})
 PARTY = Section(
     "parties",
@@ -162,7 +164,15 @@ PARTY = Section(
         Field("ownership_percent", PERCENT, _("Ownership (%)"), seen_as=DECIMAL_TEXT),
         Field("is_control_person", BOOLEAN, _("Control person")),
         Field("title", TEXT, _("Title"), _("For example Owner, CEO or Managing member.")),
-        Field("email", TEXT, _("Email (optional)")),
+        Field(
+            "email",
+            TEXT,
+            _("Email"),
+            # xgettext:no-python-format (a percentage, not a placeholder: the text is never %-formatted)
+            _("Needed for owners of 25% or more and the control person."),
+            IDENTIFIED,
+        ),
+        Field("phone", TEXT, _("Phone"), _("Needed for the control person of a company."), CONTROL),
         Field("first_name", TEXT, _("First name"), requires=INDIVIDUAL),
         Field("middle_name", TEXT, _("Middle name (optional)")),
         Field("last_name", TEXT, _("Last name"), requires=INDIVIDUAL),

@@ -19,6 +19,7 @@ REQUIRED = gettext_noop("This field is required.")  # translated where used
 BUSINESS_REQUIRED = BUSINESS.required()
 INDIVIDUAL_REQUIRED = PARTY.required("individual")
 IDENTIFIED_REQUIRED = PARTY.required("identified")
+CONTROL_REQUIRED = PARTY.required("control")
 COMPANY_REQUIRED = PARTY.required("company")
 BANK_REQUIRED = BANK_ACCOUNT.required()
 STORE_REQUIRED = STORE.required()
@@ -53,6 +54,9 @@ def ownership_errors(parties: list[Party], entity_type: str) -> dict[str, list[s
             required = COMPANY_REQUIRED
         else:
             required = INDIVIDUAL_REQUIRED + (IDENTIFIED_REQUIRED if must_identify else ())
+            # A sole proprietor is the business: the business phone is theirs.
+            if party.is_control_person and entity_type != "sole_proprietorship":
+                required += CONTROL_REQUIRED
         for field in required:
             if _blank(getattr(party, field)):
                 errors[f"parties[{index}].{field}"] = [_(REQUIRED)]

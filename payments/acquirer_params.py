@@ -63,7 +63,7 @@ def account_profile(application: Application) -> dict:
         owner = application.parties.filter(kind=Party.Kind.INDIVIDUAL).order_by("position").first()
         if owner is not None:
             params["individual"] = person_details(owner, relationship=False)
-            if application.phone:
+            if not owner.phone and application.phone:
                 # A sole proprietor is the business: the business phone is theirs (Stripe requires individual.phone).
                 params["individual"]["phone"] = application.phone
     else:
@@ -92,6 +92,8 @@ def person_details(party: Party, *, relationship: bool = True) -> dict:
     }
     if party.email:
         details["email"] = party.email
+    if party.phone:
+        details["phone"] = party.phone
     dob = _dob(party)
     if dob:
         details["dob"] = dob

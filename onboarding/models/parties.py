@@ -35,6 +35,7 @@ class Party(PostalAddress):
     is_control_person = models.BooleanField(default=False)
     title = models.CharField(max_length=100, blank=True)
     email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True, help_text="E.164")
     # Individual
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=100, blank=True)

@@ -166,6 +166,7 @@ def _prepare_party(party: Party, data: dict, prefix: str, errors: FieldErrors) -
         )
         if party.date_of_birth and party.date_of_birth >= date.today():
             errors.add(f"{prefix}date_of_birth", _("The date of birth must be in the past."))
+        _set_phone(party, prefix, errors)
     _check_address(party, prefix, errors)
     _clean(party, prefix, errors, exclude=("id_number", "date_of_birth"))
 

@@ -39,6 +39,7 @@ class PersonForm(forms.Form):
     )  # fmt: skip
     title = declared(PARTY, "title")
     email = declared(PARTY, "email", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    phone = declared(PARTY, "phone", widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
     place_of_birth = declared(PARTY, "place_of_birth")
     nationalities = declared(PARTY, "nationalities", help_text=_("Two-letter country codes, for example US or US, CN."))
     citizenships = declared(PARTY, "citizenships", help_text=_("Two-letter country codes, for example US."))

@@ -110,6 +110,7 @@ def business_step(page, language: str) -> None:
 def owners_step(page, language: str) -> None:
     person = {"first_name": "Mei", "last_name": "Lin", "date_of_birth": "1979-08-21", "id_number": "536-90-4399",
               "ownership_percent": "60", "title": "Managing member", "nationalities": "US", "citizenships": "US",
+              "email": "mei.lin@goldengateteahouse.example", "phone": "(415) 555-0163",
               "address_line1": "1450 Jackson Street", "address_city": "San Francisco", "address_state": "CA",
               "address_postal_code": "94109", "address_country": "US"}  # fmt: skip
     for name, value in person.items():
@@ -121,6 +122,7 @@ def owners_step(page, language: str) -> None:
     assert page.input_value("#id_parties-0-first_name") == "Mei"  # nothing typed is lost
     second = dict(person, first_name="Daniel", last_name="Ortega", date_of_birth="1983-02-02",
                   id_number="541-22-7816", ownership_percent="40", title="", address_line1="88 Howard Street",
+                  email="daniel.ortega@goldengateteahouse.example", phone="",
                   address_postal_code="94105")  # fmt: skip
     for name, value in second.items():
         page.fill(f"#id_parties-1-{name}", value)

@@ -12,7 +12,7 @@ from onboarding.services.drafts import application_create_draft
 from onboarding.services.merchants import merchant_activate
 from onboarding.states import AppState, MerchantState
 from onboarding.work import owed_work_pending
-from tests.factories import UserFactory, application_in_state, draft_application, officer
+from tests.factories import VALID_DRAFT, UserFactory, application_in_state, draft_application, officer
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def test_a_sole_proprietor_with_an_ssn_can_submit():
                 "ownership_percent": 100,
                 "is_control_person": True,
                 "title": "Owner",
+                "email": "wen@zhaotea.example",
                 "id_number_type": "ssn",
                 "id_number": "212-54-3321",
                 "address_line1": "1 Main St",
@@ -105,3 +106,24 @@ def test_a_sanctions_decline_reads_like_any_other_decline():
         assert "sanction" not in str(event.details).lower() and "sanction" not in event.reason_code
     internal = Event.objects.filter(application=application, visibility="internal", action="decline_reason").get()
     assert internal.details == {"reason_code": "sanctions_match", "note": "Confirmed SDN match on owner"}
+
+
+def test_the_acquirers_contact_details_are_needed_of_identified_people_only():
+    """E-mail for each owner of 25% or more and the control person, a phone for a company's control person
+    (the acquirer's representative); a small owner needs neither."""
+    wen, rosa = (dict(party) for party in VALID_DRAFT["parties"])
+    small = {**rosa, "first_name": "Li", "ownership_percent": 5, "email": "", "id_number": "318-60-9913"}
+    application = draft_application(parties=[{**wen, "phone": ""}, {**rosa, "ownership_percent": 25, "email": ""},
+                                             small])  # fmt: skip
+    with pytest.raises(ValidationFailed) as caught:
+        application_submit(application=application, actor=Actor.for_user(application.applicant))
+    party_fields = {key for key in caught.value.fields if key.startswith("parties[")}
+    assert party_fields == {"parties[0].phone", "parties[1].email"}
+
+
+def test_a_sole_proprietors_phone_is_the_business_phone():
+    wen = {**VALID_DRAFT["parties"][0], "phone": "", "ownership_percent": 100}
+    application = draft_application(business={"entity_type": "sole_proprietorship", "legal_name": "Wen Zhao"},
+                                    parties=[wen])  # fmt: skip
+    application_submit(application=application, actor=Actor.for_user(application.applicant))
+    assert Application.objects.get(pk=application.pk).state == AppState.SUBMITTED

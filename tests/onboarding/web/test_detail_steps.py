@@ -71,7 +71,8 @@ def people_data(application, changes=None):
         prefix = f"parties-{index}-"
         values = {"public_id": party.public_id, "kind": party.kind, "first_name": party.first_name,
                   "last_name": party.last_name, "ownership_percent": str(party.ownership_percent),
-                  "title": party.title, "nationalities": "US", "citizenships": "US", "id_number_type": "ssn",
+                  "title": party.title, "email": party.email, "phone": party.phone, "nationalities": "US",
+                  "citizenships": "US", "id_number_type": "ssn",
                   "address_line1": party.address_line1, "address_city": party.address_city,
                   "address_state": party.address_state, "address_postal_code": party.address_postal_code,
                   "address_country": "US"}  # fmt: skip
@@ -114,6 +115,23 @@ def test_a_person_is_added_without_losing_anything_and_removed_on_save(client, a
     response = client.post(url(application, "owners"), data)
     assert response.status_code == 302
     assert list(application.parties.values_list("last_name", flat=True)) == ["Zhao"]
+
+
+def test_a_phone_is_saved_in_e164_and_a_bad_one_is_refused_on_its_field(client, application):
+    response = client.post(url(application, "owners"), people_data(application, {0: {"phone": "(212) 555-0199"}}))
+    assert response.status_code == 302
+    assert Party.objects.get(application=application, first_name="Wen").phone == "+12125550199"
+    response = client.post(url(application, "owners"), people_data(application, {0: {"phone": "555"}}))
+    assert response.status_code == 400 and 'id="id_parties-0-phone_error"' in response.content.decode()
+    assert Party.objects.get(application=application, first_name="Wen").phone == "+12125550199"
+
+
+def test_the_control_persons_phone_and_the_owners_emails_are_due_until_given(client, application):
+    data = people_data(application, {0: {"phone": ""}, 1: {"email": ""}})
+    assert client.post(url(application, "owners"), data).status_code == 302
+    body = client.get(url(application, "review")).content.decode()
+    assert "Wen Zhao: Phone" in body and "Rosa Delgado: Email" in body
+    assert "Wen Zhao: Email" not in body
 
 
 def test_two_control_people_are_refused_for_the_whole_list(client, application):

@@ -19,7 +19,7 @@ from payments.boarding import BOARDING_WORK
 from payments.models import Terminal
 from payments.states import TerminalState
 from tests.conftest import need
-from tests.factories import VALID_DRAFT, draft_application
+from tests.factories import draft_application
 from tests.live import celery_worker, purge_queue, wait_for
 
 WORKER_ENV = {
@@ -30,10 +30,6 @@ WORKER_ENV = {
     "ACQUIRER_RATE_LIMIT_PER_SECOND": "0",
     "PENDING_WORK_GRACE_SECONDS": "1",
 }
-
-
-OWNER = {**VALID_DRAFT["parties"][0], "email": "wen@example.com", "ownership_percent": 100}
-SOLE_PROPRIETOR = {"business": {"entity_type": "sole_proprietorship", "legal_name": "Wen Zhao"}, "parties": [OWNER]}
 
 
 class Boarding:
@@ -61,8 +57,8 @@ class Boarding:
 
     def approved(self, **overrides) -> Application:
         """A test-mode application placed in ``approved`` with its merchant, owing its boarding (as the
-        approval services leave it)."""
-        application = draft_application(**(overrides or SOLE_PROPRIETOR))
+        approval services leave it): a company with two owners, the first its control person."""
+        application = draft_application(**overrides)
         merchant = merchant_create_for(application=application, actor=Actor.system("tests"))
         Merchant.objects.filter(pk=merchant.pk).update(livemode=False)
         Application.objects.filter(pk=application.pk).update(state=AppState.APPROVED, merchant=merchant,

@@ -140,8 +140,11 @@ def person(first, last, dob, percent=0, control=False, **extra) -> dict:
         "address_state": "NY",
         "address_postal_code": "10013",
     }
+    if percent >= 25 or control:
+        data["email"] = f"{first}.{last}@example.com".lower().replace(" ", "")
     if control:
         data["title"] = "Managing member"
+        data["phone"] = "+1 212 555 0148"
     data.update(extra)
     return data
 
