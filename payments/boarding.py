@@ -216,7 +216,7 @@ def _board_objects(application: Application, merchant: Merchant, gateway) -> tup
     return account, configuration
 
 
-def _record_wallets(merchant: Merchant, status: AccountStatus, wallets: dict[str, WalletStatus]) -> dict[str, str]:
+def record_wallets(merchant: Merchant, status: AccountStatus, wallets: dict[str, WalletStatus]) -> dict[str, str]:
     """Each wallet's own status and reason on the merchant; returns wallet → status."""
     verified = status.capabilities.get("card_payments") == "active"
     outcome = {}
@@ -262,7 +262,7 @@ def boarding_advance(*, public_id: str) -> str:
 def boarding_apply(*, application: Application, status: AccountStatus, wallets: dict[str, WalletStatus]) -> str:
     """Apply what the acquirer says about the account and its wallets (after our calls, or a webhook)."""
     merchant = application.merchant
-    outcome = _record_wallets(merchant, status, wallets)
+    outcome = record_wallets(merchant, status, wallets)
     if status.requirements.rejected:
         _fail(application, why="The acquirer rejected the account.", details=status.requirements.as_dict())
         return AppState.BOARDING_FAILED

@@ -26,7 +26,9 @@ from django.views.decorators.http import require_POST
 from onboarding.models import Application, Merchant
 from onboarding.states import AppState
 from onboarding.work import owed_work_done, owed_work_record
+from payments.gateway import AcquirerUnavailable
 from payments.models import AcquirerEvent, Terminal
+from payments.retry import retry_later
 
 logger = logging.getLogger(__name__)
 EVENT_WORK = "acquirer_event"
@@ -87,6 +89,7 @@ def _account_of(event: AcquirerEvent) -> str:
 
 def acquirer_event_process(*, event_id: int) -> str:
     """Act on one stored event; returns what was done."""
+    from payments.account_watch import merchant_account_refresh
     from payments.boarding import boarding_advance
 
     event = AcquirerEvent.objects.get(pk=event_id)
@@ -95,7 +98,16 @@ def acquirer_event_process(*, event_id: int) -> str:
         merchant = Merchant.objects.filter(acquirer_account_id=_account_of(event)).first()
         boarding = Application.objects.filter(merchant=merchant, state=AppState.BOARDING).first() if merchant else None
         # Re-read from the acquirer: what the event carried may already be out of date.
-        outcome = boarding_advance(public_id=boarding.public_id) if boarding else "no boarding waits on it"
+        if boarding is not None:
+            outcome = boarding_advance(public_id=boarding.public_id)
+        elif merchant is not None:
+            try:
+                outcome = merchant_account_refresh(merchant=merchant)
+            except AcquirerUnavailable as exc:
+                retry_later(subject=event, kind=EVENT_WORK, exc=exc)
+                return "retrying"
+        else:
+            outcome = "not our account"
     elif event.type.startswith(READER_TYPES):
         reader = ((event.payload.get("data") or {}).get("object") or {}).get("id", "")
         known = Terminal.objects.filter(acquirer_reader_id=reader).exists()

@@ -144,6 +144,17 @@ def account_reject(call: Call, account_id: str) -> dict:
     return account
 
 
+def account_later_review(store, config, account_id: str, *, outcome: str, requirement: str = "") -> dict:
+    found = store.get("account", account_id, livemode=True) or store.get("account", account_id, livemode=False)
+    if found is None:
+        raise ValueError(f"No such account {account_id!r}.")
+    account, private, _ = found
+    before = copy.deepcopy(account)
+    verification.later_review(account, private, outcome=outcome, requirement=requirement)
+    store.save(account, private=private)
+    return account_refresh(store, config, account_id, before=before)
+
+
 def account_refresh(
     store,
     config,

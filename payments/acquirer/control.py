@@ -1,6 +1,7 @@
 """``/_local/…``: the local acquirer's control and inspection endpoints (JSON, loopback only, no key).
 
 POST /_local/faults, GET /_local/faults, POST /_local/reset, POST /_local/verify ({"account": …} or all),
+POST /_local/review ({"account": …, "outcome": "restrict" | "reject" | "restore", "requirement": …}),
 GET /_local/objects (counts and duplicates), GET /_local/requests (?path=prefix&limit=n),
 GET /_local/events (events and their delivery attempts).
 """
@@ -101,6 +102,13 @@ def control(acquirer, method: str, path: str, query: str, raw: str) -> tuple[int
         return 200, {"reset": True}
     if (method, name) == ("POST", "verify"):
         return 200, {"verified": acquirer.verify(account=body.get("account"))}
+    if (method, name) == ("POST", "review"):
+        try:
+            account = acquirer.review(account=body.get("account", ""), outcome=body.get("outcome", ""),
+                                      requirement=body.get("requirement", ""))  # fmt: skip
+        except ValueError as exc:
+            return 400, {"error": {"type": "invalid_request_error", "message": str(exc)}}
+        return 200, {"account": account["id"], "requirements": account["requirements"]}
     if (method, name) == ("GET", "objects"):
         return 200, objects_summary(acquirer.store)
     if (method, name) == ("GET", "requests"):

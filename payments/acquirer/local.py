@@ -12,7 +12,7 @@ import threading
 import time
 
 from payments.acquirer import control
-from payments.acquirer.accounts import account_refresh
+from payments.acquirer.accounts import account_later_review, account_refresh
 from payments.acquirer.events import Deliverer
 from payments.acquirer.faults import Faults
 from payments.acquirer.server import Server
@@ -134,6 +134,11 @@ class LocalAcquirer:
                 account_refresh(self.store, self, found, finish=True)
             done.append(found)
         return done
+
+    def review(self, *, account: str, outcome: str, requirement: str = "") -> dict:
+        """A later review of a verified account: ``restrict``, ``reject`` or ``restore`` (announced by webhook)."""
+        with self.store.transaction():
+            return account_later_review(self.store, self, account, outcome=outcome, requirement=requirement)
 
     # ------------------------------------------------------------------ control and inspection
 

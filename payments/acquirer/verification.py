@@ -19,6 +19,11 @@ Magic values, like Stripe's test mode:
   metals) keeps ``wechat_pay`` unavailable, as the acquirer's own category decision.
 
 ``POST /v1/accounts/{id}/reject`` sets ``disabled_reason: rejected.<reason>``.
+
+Later reviews, as Stripe runs them on a verified account (``POST /_local/review``): ``restrict`` asks
+again for a requirement and, its deadline passed, lists it past due with ``disabled_reason:
+requirements.past_due``, capabilities ``inactive`` and the wallets unavailable; ``reject`` rejects the
+account (``rejected.fraud``); ``restore`` verifies it again.
 """
 
 from __future__ import annotations
@@ -106,6 +111,13 @@ def requirements_apply(
     if state == "rejected":
         return
     due = account_due(account, private, persons, external_accounts)
+    if state == "restricted":
+        due = sorted({*due, *private.get("restricted", [])})
+        requirements.update(currently_due=due, eventually_due=due, past_due=due, pending_verification=[],
+                            disabled_reason="requirements.past_due", current_deadline=None)  # fmt: skip
+        account["capabilities"] = {name: "inactive" for name in account["capabilities"]}
+        account["charges_enabled"] = account["payouts_enabled"] = False
+        return
     errors = []
     if private.get("tax_id_failed"):
         errors.append(
@@ -169,6 +181,21 @@ def account_reject(account: dict, private: dict, *, reason: str) -> None:
     )
     account["capabilities"] = {name: "inactive" for name in account["capabilities"]}
     account["charges_enabled"] = account["payouts_enabled"] = False
+
+
+def later_review(account: dict, private: dict, *, outcome: str, requirement: str = "") -> None:
+    """What a later review of a verified account concludes (see the module's docstring)."""
+    if outcome == "reject":
+        account_reject(account, private, reason="fraud")
+    elif outcome == "restrict":
+        private["state"] = "restricted"
+        private["restricted"] = [requirement or "company.tax_id"]
+    elif outcome == "restore":
+        private.pop("restricted", None)
+        private["state"] = "unverified"
+        verification_finish(account, private)
+    else:
+        raise ValueError(f"Unknown review outcome {outcome!r}: restrict, reject or restore.")
 
 
 def wallet_available(account: dict, private: dict, wallet: str, preference: str) -> bool:

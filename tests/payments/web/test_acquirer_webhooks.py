@@ -81,6 +81,6 @@ def test_an_account_event_for_no_merchant_of_ours_is_processed_and_not_ignored(c
     payload = event(event_id="evt_2")
     deliver(client, payload, signed(payload, TEST_SECRET))
     stored = AcquirerEvent.objects.get()
-    assert acquirer_event_process(event_id=stored.pk) == "no boarding waits on it"
+    assert acquirer_event_process(event_id=stored.pk) == "not our account"
     stored.refresh_from_db()
     assert not stored.ignored and stored.processed_at
