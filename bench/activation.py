@@ -164,7 +164,7 @@ def seed(merchants: int, terminals: int) -> list[str]:
     return ids
 
 
-def start_worker(acquirer_url: str, concurrency: int, rate_limit: float, log_path: Path) -> subprocess.Popen:
+def start_worker(acquirer_url: str, concurrency: int, rate_limit: float, log_path: Path, name: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "ACQUIRER_API_BASE": acquirer_url,
@@ -175,21 +175,21 @@ def start_worker(acquirer_url: str, concurrency: int, rate_limit: float, log_pat
         "LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUE, "--pool", "threads",
-               "--concurrency", str(concurrency), "--without-mingle", "--without-gossip", "--without-heartbeat",
-               "--loglevel", "WARNING"]  # fmt: skip
+               "--concurrency", str(concurrency), "-n", f"{name}@%h", "--without-mingle", "--without-gossip",
+               "--without-heartbeat", "--loglevel", "WARNING"]  # fmt: skip
     log = open(log_path, "w")  # noqa: SIM115 (the worker writes it until it stops)
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def wait_ready(worker: subprocess.Popen) -> None:
+def wait_ready(workers: list[subprocess.Popen]) -> None:
     from portal.celery import app
 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise SystemExit("the worker exited; see its log")
+        if any(worker.poll() is not None for worker in workers):
+            raise SystemExit("a worker exited; see its log")
         replies = app.control.inspect(timeout=1).ping() or {}
-        if replies:
+        if len(replies) >= len(workers):
             return
     raise SystemExit("the worker did not start in time")
 
@@ -304,7 +304,8 @@ def main() -> None:
     parser.add_argument("--terminals", type=int, default=3, help="terminals per merchant")
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--rate-limit", type=float, default=100, help="the gateway's limit, calls a second")
-    parser.add_argument("--concurrency", type=int, default=32, help="worker threads")
+    parser.add_argument("--concurrency", type=int, default=32, help="threads of each worker process")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes")
     args = parser.parse_args()
 
     recreate_database()
@@ -322,17 +323,20 @@ def main() -> None:
     acquirer = Acquirer(VAR_DIR / "acquirer.log")
     # The acquirer enforces the same limit the gateway paces itself to: a call over it would be a 429.
     acquirer.inject(latency_ms=args.latency_ms, rate_limit=args.rate_limit)
-    worker = start_worker(acquirer.url, args.concurrency, args.rate_limit, VAR_DIR / "worker.log")
+    workers = [start_worker(acquirer.url, args.concurrency, args.rate_limit, VAR_DIR / f"worker-{n}.log",
+                            f"bench{n}") for n in range(args.workers)]  # fmt: skip
     try:
-        wait_ready(worker)
+        wait_ready(workers)
         seconds = run_activation(ids, args.merchants * args.terminals)
         log = acquirer.requests("/v1/", limit=10**7)
         objects = acquirer.objects()
         throttled = sum(1 for r in log if r["status"] == 429)
         webhooks = webhook_phase(ids)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
         acquirer.stop()
 
     calls = len(log)
@@ -352,6 +356,7 @@ def main() -> None:
         "throttled_429": throttled,
         "duplicates": sum(objects["duplicates"].values()),
         "latency_ms": args.latency_ms,
+        "worker_processes": args.workers,
         "worker_threads": args.concurrency,
         **webhooks,
     }

@@ -109,3 +109,22 @@ def test_reject_sets_the_reason(gateway, local_acquirer):
     gateway.account_reject(key="reject:1", account=account, reason="terms_of_service")
     status = gateway.account_retrieve(account=account)
     assert status.requirements.disabled_reason == "rejected.terms_of_service" and not status.charges_enabled
+
+
+def test_a_later_review_restricts_rejects_or_restores_a_verified_account(gateway, local_acquirer):
+    account, _ = board(gateway)
+    local_acquirer.verify()
+    answer = call(local_acquirer, "POST", "/_local/review",
+                  json.dumps({"account": account, "outcome": "restrict", "requirement": "company.tax_id"}))  # fmt: skip
+    assert answer.status_code == 200
+    status = gateway.account_retrieve(account=account)
+    assert status.requirements.past_due == ["company.tax_id"] and not status.charges_enabled
+    assert status.capabilities["card_payments"] == "inactive" and status.requirements.needs_someone
+    call(local_acquirer, "POST", "/_local/review", json.dumps({"account": account, "outcome": "restore"}))
+    assert gateway.account_retrieve(account=account).charges_enabled
+    call(local_acquirer, "POST", "/_local/review", json.dumps({"account": account, "outcome": "reject"}))
+    assert gateway.account_retrieve(account=account).requirements.disabled_reason == "rejected.fraud"
+    refused = call(local_acquirer, "POST", "/_local/review", json.dumps({"account": account, "outcome": "pause"}))
+    assert refused.status_code == 400 and "restrict, reject or restore" in refused.json()["error"]["message"]
+    types = [event["type"] for event in local_acquirer.events() if event["account"] == account]
+    assert types.count("account.updated") >= 4
