@@ -3,8 +3,8 @@ SQLite, see ``onboarding.services.livemode``).
 
 - An application's ``livemode`` equals its merchant's: a merchant is boarded on one of the acquirer's modes,
   and every application filed under it is in that mode.
-- An application in test mode never turns live.
-- A merchant's ``livemode`` never changes once it exists.
+- An application's and a merchant's ``livemode`` never change once they exist (set at creation: from
+  the partner's key, or the merchant's for its next application), so test data never turns live.
 
 Each refusal is a ``check_violation`` (Django's ``IntegrityError``). The triggers are compiled without
 django-pgtrigger's ignore check (``UnignorableTrigger``), like the event log's.
@@ -19,8 +19,8 @@ IF NEW.merchant_id IS NOT NULL AND NEW.livemode IS DISTINCT FROM
    (SELECT merchant.livemode FROM onboarding_merchant AS merchant WHERE merchant.id = NEW.merchant_id) THEN
     RAISE EXCEPTION 'an application''s livemode must equal its merchant''s' USING ERRCODE = 'check_violation';
 END IF;
-IF TG_OP = 'UPDATE' AND OLD.livemode = false AND NEW.livemode THEN
-    RAISE EXCEPTION 'an application in test mode never becomes live' USING ERRCODE = 'check_violation';
+IF TG_OP = 'UPDATE' AND OLD.livemode IS DISTINCT FROM NEW.livemode THEN
+    RAISE EXCEPTION 'an application''s livemode never changes' USING ERRCODE = 'check_violation';
 END IF;
 RETURN NEW;
 """
