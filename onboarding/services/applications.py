@@ -68,7 +68,7 @@ def application_submit(*, application: Application, actor: Actor, ip_address: st
             raise ValidationFailed(_("The application is not complete yet."), fields=errors)
         if locked.merchant_id and locked.livemode != locked.merchant.livemode:
             # The database refuses it too (PostgreSQL); this keeps SQLite to the same rule.
-            raise InvalidTransition("An application is in its merchant's mode (live or test); this one is not.")
+            raise InvalidTransition(_("This application is not in its merchant's mode (live or test)."))
         if locked.merchant_id is None:
             locked.merchant = merchant_create_for(application=locked, actor=actor)
             locked.save(update_fields=["merchant", "updated_at"])

@@ -6,12 +6,14 @@ import pytest
 
 from onboarding.kyc.forced_outcomes import TEST_TAX_IDS
 from onboarding.kyc.pipeline import application_advance
+from onboarding.kyc.registry import Check, CheckOutcome
 from onboarding.models import CheckResult, Event
 from onboarding.requirements import application_requirements
 from onboarding.services.actors import Actor
 from onboarding.services.applications import application_answer_info, application_decline
 from onboarding.services.kyc_rules import decision_policy_revise
 from onboarding.states import AppState
+from tests.conftest import checks_replaced
 from tests.factories import officer
 from tests.onboarding.testmode.helpers import screened
 from tests.sanctions.integration.helpers import person
@@ -112,3 +114,20 @@ def test_an_officer_re_running_the_checks_gets_the_policys_decision_not_the_test
     assert "test mode: the test tax id forces review" in first.details["reasons"]
     assert not [r for r in second.details["reasons"] if "test" in r]
     assert "an officer has already reviewed this application" in second.details["reasons"]
+
+
+def test_the_approval_value_never_approves_past_a_failed_check(fresh_list):
+    class RoutingNumberFails(Check):
+        """Stands in for the routing number check, failing (the drafts refuse an invalid number earlier)."""
+
+        name = "routing_number"
+        reads = ("bank_account",)
+
+        def run(self, application):
+            return CheckOutcome.failed(problem="not a valid ABA routing number")
+
+    with checks_replaced(RoutingNumberFails):
+        application = screened(livemode=False, tax_id=APPROVES)
+    assert application.state == AppState.IN_REVIEW
+    reasons = application.events.get(action="review_reasons").details["reasons"]
+    assert any("forces approve, but:" in r and "routing_number: fail" in r for r in reasons)

@@ -58,7 +58,7 @@ def test_submission_refuses_an_application_in_another_mode_than_its_merchant():
             with connection.cursor() as cursor:  # the triggers off, for this transaction only
                 cursor.execute("SET LOCAL session_replication_role = replica")
         Application.objects.filter(pk=test.pk).update(merchant=live.merchant)
-        with pytest.raises(InvalidTransition, match="its merchant's mode"):
+        with pytest.raises(InvalidTransition, match="not in its merchant.s mode"):
             application_submit(application=test, actor=Actor.for_partner(test.partner))
         transaction.set_rollback(True)
 
