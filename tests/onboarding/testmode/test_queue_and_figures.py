@@ -91,3 +91,11 @@ def test_the_cases_are_live_by_default(signed_in):
     url = reverse("admin:onboarding_reviewcase_changelist")
     assert listed(signed_in, url) == {cases[True].public_id}
     assert listed(signed_in, url, mode="all") == {cases[True].public_id, cases[False].public_id}
+
+
+def test_the_review_page_says_when_an_application_is_test_data(signed_in):
+    test, live = queued(livemode=False), queued()
+    page = signed_in.get(reverse("admin:onboarding_application_change", args=[test.pk])).content.decode()
+    assert "<strong>test mode</strong>" in page
+    page = signed_in.get(reverse("admin:onboarding_application_change", args=[live.pk])).content.decode()
+    assert "<strong>test mode</strong>" not in page
