@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('onboarding', '0017_wallet_switched_off'),
+        ('onboarding', '0018_party_phone'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
