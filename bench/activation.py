@@ -129,7 +129,7 @@ def seed(merchants: int, terminals: int) -> list[str]:
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from onboarding.models import Application, Merchant
+    from onboarding.models import Application
     from onboarding.services.actors import Actor
     from onboarding.services.agreements import application_sign_agreement
     from onboarding.services.drafts import application_create_draft
@@ -154,14 +154,12 @@ def seed(merchants: int, terminals: int) -> list[str]:
                      for n, party in enumerate(valid_draft()["parties"])],
         )  # fmt: skip
         with transaction.atomic():
-            application = application_create_draft(actor=actor, **draft)
+            application = application_create_draft(actor=actor, livemode=False, **draft)
             application_sign_agreement(application=application, actor=actor, signer_name="Wen Zhao",
                                        signer_title="Managing member", ip_address="203.0.113.7",
                                        user_agent="bench")  # fmt: skip
             merchant = merchant_create_for(application=application, actor=Actor.system("bench"))
-            Merchant.objects.filter(pk=merchant.pk).update(livemode=False)
-            Application.objects.filter(pk=application.pk).update(state=AppState.APPROVED, merchant=merchant,
-                                                                 livemode=False)  # fmt: skip
+            Application.objects.filter(pk=application.pk).update(state=AppState.APPROVED, merchant=merchant)
             owed_work_record(subject=application, kind=BOARDING_WORK, publish=False)
         ids.append(application.public_id)
     return ids

@@ -200,10 +200,8 @@ def established_merchant(users: dict, officers: list) -> Application | None:
     first = Application.objects.filter(applicant=owner).order_by("created_at").first()
     actor = Actor.for_user(owner)
     if first is None:
-        first = application_create_draft(actor=actor, **GIFT_SHOP)
         # Test mode, like the acquirer's own: its terminals take the simulated readers' codes.
-        Application.objects.filter(pk=first.pk).update(livemode=False)
-        first.livemode = False
+        first = application_create_draft(actor=actor, livemode=False, **GIFT_SHOP)
         application_sign_agreement(application=first, actor=actor, signer_name="Hui Fang", signer_title="Owner")
         application_submit(application=first, actor=actor)
         application_advance(public_id=first.public_id)

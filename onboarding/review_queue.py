@@ -199,11 +199,13 @@ def _median_python(decided: QuerySet[Application]) -> timedelta | None:
 def queue_figures(*, now=None) -> dict:
     """What the top of the queue shows: the queue's size by state, the oldest wait, and over the last 30
     days the median time from submission to decision and the share approved (automatic decisions
-    included). Two queries."""
+    included). Live data only, whatever the queue's mode filter shows: test applications (forced by test
+    values, docs/test_mode.md) would make the figures say nothing about the real work. Two queries."""
     now = now or timezone.now()
+    live = Application.objects.filter(livemode=True)
     by_state = {
         row["state"]: row
-        for row in Application.objects.filter(state__in=QUEUE_STATES)
+        for row in live.filter(state__in=QUEUE_STATES)
         .order_by()
         .values("state")
         .annotate(n=Count("pk"), oldest=Min("waiting_since"))
@@ -212,7 +214,7 @@ def queue_figures(*, now=None) -> dict:
     waits = [row["oldest"] for row in by_state.values() if row["oldest"] is not None]
     oldest = min(waits) if waits else None
 
-    decided = Application.objects.filter(
+    decided = live.filter(
         decided_at__gte=now - timedelta(days=DECISION_WINDOW_DAYS), submitted_at__isnull=False
     ).order_by()
     totals = {

@@ -1,5 +1,6 @@
-"""Re-screening after a new list version: the parties of every non-closed merchant and every in-flight
-application, against the changed entries only (added and changed); removed entries close their hits.
+"""Re-screening after a new list version: the parties of every non-closed live merchant and every in-flight
+live application (never test data: ``applications_to_rescreen``), against the changed entries only (added
+and changed); removed entries close their hits.
 
 Effects of a new hit (not a near-miss, not a carried-over clearance):
 
@@ -66,13 +67,16 @@ class RescreenSummary:
 
 
 def applications_to_rescreen():
-    """In-flight applications and the current application of every non-closed merchant."""
-    current = Merchant.objects.exclude(state=MerchantState.CLOSED).exclude(current_application__isnull=True)
-    return (
-        Application.objects.filter(Q(state__in=IN_FLIGHT) | Q(pk__in=current.values("current_application_id")))
-        .select_related("merchant")
-        .order_by("id")
-    )
+    """In-flight live applications and the current application of every non-closed live merchant.
+
+    Test data (``livemode`` false) is never re-screened after a list change: it takes no real payments, and
+    its hits would open cases and suspensions in the officers' work. A test application is screened when
+    its checks run (at submission, and whenever they run again), against the list active then; one in
+    review after a list change needs its checks re-run before an approval, like any stale result."""
+    current = Merchant.objects.filter(livemode=True).exclude(state=MerchantState.CLOSED)
+    current = current.exclude(current_application__isnull=True)
+    in_scope = Q(state__in=IN_FLIGHT) | Q(pk__in=current.values("current_application_id"))
+    return Application.objects.filter(in_scope, livemode=True).select_related("merchant").order_by("id")
 
 
 def _effects(application: Application, result: SyncResult, summary: RescreenSummary) -> None:

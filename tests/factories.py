@@ -157,10 +157,10 @@ def upload_documents(application: Application) -> Application:
     return application
 
 
-def draft_application(user=None, documents: bool = True, **overrides) -> Application:
-    """A complete, signed draft (with its documents unless ``documents=False``)."""
+def draft_application(user=None, documents: bool = True, livemode: bool = True, **overrides) -> Application:
+    """A complete, signed draft (with its documents unless ``documents=False``), live unless ``livemode=False``."""
     user = user or UserFactory()
-    application = application_create_draft(actor=Actor.for_user(user), **valid_draft(**overrides))
+    application = application_create_draft(actor=Actor.for_user(user), livemode=livemode, **valid_draft(**overrides))
     if documents:
         upload_documents(application)
     application_sign_agreement(

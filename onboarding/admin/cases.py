@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding import casework
 from onboarding.admin.base import AssigneeFilter, ReadOnlyAdmin
+from onboarding.admin.queue_filters import MerchantModeFilter
 from onboarding.admin.review import decide_path, decision_named, decision_submit, offered_forms
 from onboarding.errors import DomainError, InvalidTransition
 from onboarding.models import Event, ReviewCase
@@ -93,7 +94,7 @@ class HasOpenHitsFilter(admin.SimpleListFilter):
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(ReadOnlyAdmin):
     list_display = ("public_id", "kind", "merchant", "opened_at", "open_hit_count", "assigned_to", "status")
-    list_filter = ("status", "reason_code", HasOpenHitsFilter, AssigneeFilter)
+    list_filter = ("status", MerchantModeFilter, "reason_code", HasOpenHitsFilter, AssigneeFilter)
     list_select_related = ("merchant", "assigned_to")
     search_fields = ("public_id", "merchant__public_id", "merchant__legal_name", "merchant__dba")
     show_full_result_count = False

@@ -90,9 +90,11 @@ class ReviewQueueMixin:
 
     @admin.display(description="Business (DBA)", ordering="legal_name")
     def business(self, obj):
+        # Test data shows only when the mode filter asks for it, and then says so on every row.
+        mark = format_html(' <span class="test-mode">{}</span>', "Test") if not obj.livemode else ""
         if obj.dba and obj.dba != obj.legal_name:
-            return format_html("{}<br><small>DBA {}</small>", obj.legal_name or "—", obj.dba)
-        return obj.legal_name or obj.dba or "Untitled application"
+            return format_html("{}{}<br><small>DBA {}</small>", obj.legal_name or "—", mark, obj.dba)
+        return format_html("{}{}", obj.legal_name or obj.dba or "Untitled application", mark)
 
     @admin.display(description="Risk", ordering="risk_score")
     def risk(self, obj):

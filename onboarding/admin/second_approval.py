@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from onboarding.admin.base import ReadOnlyAdmin
+from onboarding.admin.queue_filters import ModeFilter
 from onboarding.models import Application, SecondApprovalQueue
 from onboarding.services.actors import REVIEW_PERM, SECOND_APPROVAL_PERM
 from onboarding.states import AppState
@@ -21,6 +22,7 @@ from onboarding.states import AppState
 class SecondApprovalQueueAdmin(ReadOnlyAdmin):
     list_display = ("review", "legal_name", "dba", "first_approver", "first_approved_at", "waiting", "yours")
     list_display_links = None
+    list_filter = (ModeFilter,)
     search_fields = ("public_id", "legal_name", "dba")
     show_full_result_count = False
 

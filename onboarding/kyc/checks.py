@@ -1,6 +1,8 @@
 """The checks that need no list data: completeness, identifier validity and ownership structure, plus
 the ``sanctions`` check that records ``not_run`` until screening replaces it (blocking auto-approval)."""
 
+from django.db.models import Q
+
 from onboarding import validation
 from onboarding.crypto import mask
 from onboarding.kyc.registry import Check, CheckOutcome, register
@@ -108,7 +110,8 @@ class SanctionsNotRunCheck(Check):
 class DuplicatesCheck(Check):
     """The same tax id, SSN/ITIN or bank account elsewhere, found through the blind indexes (nothing is
     decrypted). A second application with a live merchant's tax id is not refused: it goes to review,
-    with the link. Matches within the same merchant are listed but do not need review."""
+    with the link. Matches within the same merchant are listed but do not need review. Live and test data
+    never match each other (``same_mode_data``)."""
 
     name = "duplicates"
     reads = ("business", "parties", "bank_account")
@@ -130,10 +133,21 @@ class DuplicatesCheck(Check):
         return CheckOutcome.passed(matches=matches)
 
 
+def same_mode_data(application: Application, prefix: str = "") -> Q:
+    """The rows (applications, or through ``prefix`` what belongs to one) that the duplicates and velocity
+    checks compare ``application`` with: live data for a live application; for a test application, the
+    test data of the same partner (or, without a partner, the test data without one). Test applications
+    share the documented test tax ids (docs/test_mode.md), so one partner's tests never touch another's."""
+    if application.livemode:
+        return Q(**{f"{prefix}livemode": True})
+    return Q(**{f"{prefix}livemode": False, f"{prefix}partner_id": application.partner_id})
+
+
 def find_duplicates(application: Application) -> list[dict]:
     from onboarding.models import BankAccount, Merchant
 
-    others = Application.objects.exclude(pk=application.pk).select_related("merchant")
+    others = Application.objects.filter(same_mode_data(application)).exclude(pk=application.pk)
+    others = others.select_related("merchant")
     own_merchant = application.merchant_id
     person_indexes = {p.id_number_index for p in application.parties.all() if p.id_number_index}
     identity = person_indexes | ({application.tax_id_index} if application.tax_id_index else set())
@@ -153,15 +167,18 @@ def find_duplicates(application: Application) -> list[dict]:
     if application.tax_id_index:
         for other in others.filter(tax_id_index=application.tax_id_index):
             add("tax_id", other)
-        for merchant in Merchant.objects.filter(tax_id_index=application.tax_id_index):
+        for merchant in Merchant.objects.filter(same_mode_data(application), tax_id_index=application.tax_id_index):
             add("tax_id", merchant=merchant)
     if identity:
-        for party in Party.objects.filter(id_number_index__in=identity).exclude(application=application):
+        parties = Party.objects.filter(same_mode_data(application, "application__"), id_number_index__in=identity)
+        for party in parties.exclude(application=application).select_related("application"):
             add("person_id_number", party.application)
         for other in others.filter(tax_id_index__in=person_indexes):
             add("person_id_number", other)
     account = getattr(application, "bank_account", None)
     if account is not None and account.account_index:
-        for other in BankAccount.objects.filter(account_index=account.account_index).exclude(application=application):
+        accounts = BankAccount.objects.filter(same_mode_data(application, "application__"),
+                                              account_index=account.account_index)  # fmt: skip
+        for other in accounts.exclude(application=application).select_related("application"):
             add("bank_account", other.application)
     return sorted(found.values(), key=lambda m: (m["kind"], m["other"]))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from onboarding.kyc import addresses, eligibility, names
+from onboarding.kyc.checks import same_mode_data
 from onboarding.kyc.registry import Check, CheckOutcome, register
 from onboarding.models import IDENTITY_DOCUMENT_KINDS, Application, DocumentKind, Party
 from onboarding.services import kyc_rules
@@ -87,10 +88,11 @@ class DocumentsCheck(Check):
 
 
 def recent_submissions(application: Application) -> dict:
-    """Submissions that count against this one's velocity limit (ending at its own submission)."""
+    """Submissions that count against this one's velocity limit (ending at its own submission); live and
+    test submissions never count against each other (``same_mode_data``)."""
     if application.submitted_at is None:
         return {"channel": application.channel, "count": 0, "limit": None}
-    others = Application.objects.filter(submitted_at__lte=application.submitted_at)
+    others = Application.objects.filter(same_mode_data(application), submitted_at__lte=application.submitted_at)
     if application.channel == "api" and application.partner_id:
         since = application.submitted_at - timedelta(hours=1)
         count = others.filter(partner_id=application.partner_id, submitted_at__gt=since).count()

@@ -16,6 +16,7 @@ from onboarding.errors import InvalidTransition
 from onboarding.kyc.decision import Decision
 from onboarding.kyc.evidence import EvidenceIncomplete, stale_checks
 from onboarding.kyc.fingerprints import check_inputs, fingerprint
+from onboarding.kyc.forced_outcomes import decision_forced
 from onboarding.kyc.registry import Check, CheckOutcome, registered_checks
 from onboarding.models import Application, CheckResult
 from onboarding.services import applications as app_services
@@ -110,6 +111,14 @@ def decision_apply(*, application: Application, decision: Decision) -> str:
         if decision.requires_second_approval:
             kyc_rules.application_require_second_approval(application=locked, actor=PIPELINE, reasons=reasons)
         app_services.application_send_to_review(application=locked, actor=PIPELINE, reasons=reasons)
+        if target == AppState.INFO_REQUESTED and decision.info_request:
+            app_services.application_request_info(
+                application=locked,
+                actor=PIPELINE,
+                message=decision.info_request["message"],
+                items=decision.info_request["items"],
+            )
+            return AppState.INFO_REQUESTED
         return AppState.IN_REVIEW
 
 
@@ -133,7 +142,7 @@ def application_advance(*, public_id: str) -> str:
             if application.state != AppState.SCREENING:
                 break
             results = run_checks(application)
-            decision = decision_function()(application, results)
+            decision = decision_forced(application, results, decision_function()(application, results))
             pause_point("pipeline-before-decision")
             try:
                 decision_apply(application=application, decision=decision)

@@ -9,6 +9,7 @@ from onboarding.fields import EncryptedCharField
 from onboarding.history import track
 from onboarding.ids import PublicIdField
 from onboarding.models.base import Acquirer, Channel, PostalAddress, Timestamped
+from onboarding.models.livemode import application_livemode_trigger
 from onboarding.states import AppState
 
 
@@ -123,6 +124,7 @@ class Application(PostalAddress, Timestamped):
             models.Index(fields=["state"], name="application_state"),
             models.Index(fields=["tax_id_last4"], name="application_tax_id_last4"),
         ]
+        triggers = [application_livemode_trigger()]
 
     def __str__(self) -> str:
         return f"{self.legal_name or 'Untitled application'} ({self.public_id})"
@@ -143,7 +145,10 @@ class InfoRequest(models.Model):
     items = models.JSONField(default=list, blank=True, help_text="Shown to the merchant and partner")
     #: the officer's chosen time to answer, counted from when the email is sent
     due_days = models.PositiveSmallIntegerField(default=30)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None when the system asked (a test value that leaves a requirement due, docs/test_mode.md).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     # Counted from when its email was sent (set again then), so a slow mail queue costs the merchant nothing.
     due_at = models.DateTimeField()

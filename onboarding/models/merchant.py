@@ -8,6 +8,7 @@ from onboarding.fields import EncryptedCharField
 from onboarding.history import track
 from onboarding.ids import PublicIdField
 from onboarding.models.base import Acquirer, Timestamped, Wallet
+from onboarding.models.livemode import merchant_livemode_trigger
 from onboarding.states import MerchantState
 
 
@@ -35,12 +36,15 @@ class Merchant(Timestamped):
 
     class Meta:
         constraints = [
+            # Live mode only: test merchants share the documented test tax ids (docs/test_mode.md), and a
+            # test merchant never stands in the way of a live one.
             models.UniqueConstraint(
                 fields=["tax_id_index"],
-                condition=Q(state__in=sorted(MerchantState.LIVE)),
+                condition=Q(state__in=sorted(MerchantState.LIVE), livemode=True),
                 name="one_live_merchant_per_tax_id",
             ),
         ]
+        triggers = [merchant_livemode_trigger()]
 
     def __str__(self) -> str:
         return f"{self.dba or self.legal_name} ({self.public_id})"

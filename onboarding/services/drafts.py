@@ -358,10 +358,13 @@ def application_create_draft(
     bank_account: dict | None = None,
     stores: list[dict] | None = None,
     wallets: list[dict] | None = None,
+    livemode: bool = True,
 ) -> Application:
-    """Start an application for a merchant user (web) or a partner (API)."""
+    """Start an application for a merchant user (web) or a partner (API). ``livemode`` is fixed here (a
+    partner's test key starts test data): a test application and its merchant stay test for good."""
     application = Application(
         channel=channel,
+        livemode=bool(livemode),
         state=AppState.DRAFT,
         applicant=actor.user if actor.kind == "user" else None,
         partner=actor.partner if actor.kind == "partner" else None,

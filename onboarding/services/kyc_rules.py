@@ -118,9 +118,10 @@ def eligibility_rules_sync(*, actor: Actor, note: str = "") -> tuple[Eligibility
 
 
 def eligibility_changes_affecting(*, previous: EligibilityRuleSet, current: EligibilityRuleSet) -> list[dict]:
-    """Active merchants whose current application has a wallet request that ``current`` rates worse."""
+    """Active live merchants whose current application has a wallet request that ``current`` rates worse
+    (test merchants take no real payments: no case for them in the officers' work)."""
     affected = []
-    merchants = Merchant.objects.filter(state=MerchantState.ACTIVE, current_application__isnull=False)
+    merchants = Merchant.objects.filter(state=MerchantState.ACTIVE, livemode=True, current_application__isnull=False)
     for merchant in merchants.select_related("current_application").order_by("pk"):
         application = merchant.current_application
         worse = []

@@ -58,10 +58,10 @@ def application_create_next(*, merchant: Merchant, actor: Actor) -> Application:
         source = merchant.current_application or merchant.applications.order_by("-created_at").first()
         sections = application_sections(source) if source is not None else {}
         channel = "api" if actor.kind == "partner" else "web"
-        application = application_create_draft(actor=actor, channel=channel, **sections)
         # The next application boards on the same acquirer account, so in the same mode.
-        Application.objects.filter(pk=application.pk).update(merchant=merchant, livemode=merchant.livemode)
-        application.merchant, application.livemode = merchant, merchant.livemode
+        application = application_create_draft(actor=actor, channel=channel, livemode=merchant.livemode, **sections)
+        Application.objects.filter(pk=application.pk).update(merchant=merchant)
+        application.merchant = merchant
         event_record(
             actor=actor,
             subject=application,

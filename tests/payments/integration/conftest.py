@@ -8,7 +8,7 @@ import signal
 import pytest
 from django.db import connection
 
-from onboarding.models import Application, Merchant, OwedWork
+from onboarding.models import Application, OwedWork
 from onboarding.services.actors import Actor
 from onboarding.services.merchants import merchant_create_for
 from onboarding.states import AppState
@@ -58,11 +58,9 @@ class Boarding:
     def approved(self, **overrides) -> Application:
         """A test-mode application placed in ``approved`` with its merchant, owing its boarding (as the
         approval services leave it): a company with two owners, the first its control person."""
-        application = draft_application(**overrides)
+        application = draft_application(livemode=False, **overrides)
         merchant = merchant_create_for(application=application, actor=Actor.system("tests"))
-        Merchant.objects.filter(pk=merchant.pk).update(livemode=False)
-        Application.objects.filter(pk=application.pk).update(state=AppState.APPROVED, merchant=merchant,
-                                                             livemode=False)  # fmt: skip
+        Application.objects.filter(pk=application.pk).update(state=AppState.APPROVED, merchant=merchant)
         application.refresh_from_db()
         owed_work_record(subject=application, kind=BOARDING_WORK)
         return application
