@@ -176,3 +176,23 @@ def test_an_application_with_an_applicant_is_never_taken_over(link_and_url, part
     assert refused.value.code == ClaimRefused.CLAIMED_BY_ANOTHER
     partner_application.refresh_from_db()
     assert partner_application.applicant == first
+
+
+def test_a_partner_never_signs_the_agreement_for_the_merchant(link_and_url, partner_application, partner_actor):
+    from onboarding.models import Agreement
+    from onboarding.services.agreements import application_sign_agreement
+
+    for actor in (partner_actor, Actor.system("tests")):
+        with pytest.raises(PermissionDenied) as refused:
+            application_sign_agreement(
+                application=partner_application, actor=actor, signer_name="Wen Zhao", signer_title="CEO"
+            )
+        assert refused.value.code == "merchant_signature_required"
+    assert not Agreement.objects.filter(application=partner_application).exists()
+    # The merchant who took the application up through the link signs it.
+    user = user_with_address(INVITED)
+    application = onboarding_link_claim(link=opened(link_and_url), user=user)
+    agreement = application_sign_agreement(
+        application=application, actor=Actor.for_user(user), signer_name="Mei Lin", signer_title="Owner"
+    )
+    assert agreement.signed_by == user
