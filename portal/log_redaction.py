@@ -9,8 +9,8 @@ import logging
 import re
 
 # The token's URL (onboarding/web/urls.py): 43 URL-safe characters; the shortest token-like run redacted is
-# 20, longer than any of the link's other path names.
-TOKEN_PATH = re.compile(r"(/onboard/)[A-Za-z0-9_-]{20,}")
+# 20, longer than any of the link's other path names. Also percent-encoded, as in a sign-in page's ``next``.
+TOKEN_PATH = re.compile(r"((?:/|%2F)onboard(?:/|%2F))[A-Za-z0-9_-]{20,}", re.IGNORECASE)
 REDACTED = r"\1[redacted]"
 
 

@@ -112,7 +112,8 @@ def continue_link(request):
             ClaimRefused.CLAIMED_BY_ANOTHER: "onboarding/links/claimed.html",
         }.get(exc.code, "onboarding/links/wrong_account.html")
         return _page(request, template, link)
-    request.session.pop(SESSION_LINK, None)
+    # Back to this page later (the browser's back button), the spent link leads to the application again.
+    request.session[SESSION_SPENT_LINK] = request.session.pop(SESSION_LINK)
     messages.success(
         request, _("Welcome. Here is the application prepared for you: check it, add what is missing and sign.")
     )

@@ -51,6 +51,10 @@ def test_the_development_servers_access_lines_are_redacted(link_and_url, caplog)
     [
         ("GET /onboard/abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFG/", "GET /onboard/[redacted]/"),
         ("GET /onboard/continue/ 200", "GET /onboard/continue/ 200"),
+        (
+            "GET /accounts/login/?next=%2Fonboard%2Fabcdefghijklmnopqrstuvwxyz0123456789-_ABCDEFG%2F",
+            "GET /accounts/login/?next=%2Fonboard%2F[redacted]%2F",
+        ),
         ("GET /onboard/switch-account/", "GET /onboard/switch-account/"),
         ("GET /applications/app_abcdefghijklmnopqrst/", "GET /applications/app_abcdefghijklmnopqrst/"),
     ],

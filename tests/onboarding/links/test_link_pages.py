@@ -64,6 +64,9 @@ def test_the_invited_merchant_signs_in_and_lands_on_the_review_of_their_applicat
     assert review.status_code == 200 and partner_application.legal_name in review.content.decode()
     assert "onboarding_link" not in client.session
     assert partner_application in Application.objects.filter(applicant=user)
+    # Back on the link's page later: the application again, not a page about an expired link.
+    back = client.get(CONTINUE)
+    assert client.get(back["Location"])["Location"] == review_url(partner_application)
 
 
 def test_the_merchant_signs_the_agreement_with_their_own_address_and_browser(client, link_and_url, partner_application):
@@ -222,3 +225,14 @@ def test_the_link_pages_read_in_chinese(client, link_and_url, settings, page):
     assert expected in body
     words = re.sub(r"<[^>]+>|\S+@\S+|Harbor Payments ISO", " ", body)
     assert not re.search(r"[A-Za-z]{3,}\s+[A-Za-z]{3,}", words), words
+
+
+def test_a_staff_session_opens_a_link_without_carrying_the_token_into_a_sign_in(client, link_and_url):
+    from tests.factories import officer
+
+    _link, url = link_and_url
+    client.force_login(officer())  # no authenticator yet: every other page sends staff to set one up
+    opened = client.get(path_of(url))
+    assert opened["Location"] == CONTINUE
+    onward = client.get(CONTINUE)
+    assert onward.status_code == 302 and token_of(url) not in onward["Location"]
