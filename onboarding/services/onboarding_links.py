@@ -68,7 +68,9 @@ def link_minutes() -> int:
 
 
 def _clean_email(value, errors: FieldErrors) -> str:
-    email = errors.clean("email", clean_text, value, max_length=text_limit(OnboardingLink, "email"), required=True)
+    # No longer than an account's address may be, or nobody could ever sign up with it.
+    longest = min(text_limit(OnboardingLink, "email"), settings.ACCOUNT_EMAIL_MAX_LENGTH)
+    email = errors.clean("email", clean_text, value, max_length=longest, required=True)
     if "email" in errors:
         return ""
     try:

@@ -32,6 +32,11 @@ SESSION_LINK = "onboarding_link"
 #: the public id of a used or expired link this browser opened
 SESSION_SPENT_LINK = "onboarding_link_spent"
 VISITOR = Actor.system("onboarding link visitor")
+REFUSAL_PAGES = {
+    ClaimRefused.EMAIL_NOT_VERIFIED: "onboarding/links/confirm_email.html",
+    ClaimRefused.EMAIL_MISMATCH: "onboarding/links/wrong_account.html",
+    ClaimRefused.CLAIMED_BY_ANOTHER: "onboarding/links/claimed.html",
+}
 
 
 def pending_link_url(request) -> str | None:
@@ -107,10 +112,9 @@ def continue_link(request):
     try:
         application = onboarding_link_claim(link=link, user=request.user)
     except ClaimRefused as exc:
-        template = {
-            ClaimRefused.EMAIL_NOT_VERIFIED: "onboarding/links/confirm_email.html",
-            ClaimRefused.CLAIMED_BY_ANOTHER: "onboarding/links/claimed.html",
-        }.get(exc.code, "onboarding/links/wrong_account.html")
+        template = REFUSAL_PAGES.get(exc.code)
+        if template is None:  # not opened: never so for a link in the session, but never a dead end either
+            return redirect("onboarding-link-expired")
         return _page(request, template, link)
     # Back to this page later (the browser's back button), the spent link leads to the application again.
     request.session[SESSION_SPENT_LINK] = request.session.pop(SESSION_LINK)

@@ -236,3 +236,16 @@ def test_a_staff_session_opens_a_link_without_carrying_the_token_into_a_sign_in(
     assert opened["Location"] == CONTINUE
     onward = client.get(CONTINUE)
     assert onward.status_code == 302 and token_of(url) not in onward["Location"]
+
+
+def test_an_application_someone_else_took_up_stays_theirs(client, link_and_url, partner_application):
+    owner = user_with_address("owner@example.com")
+    Application.objects.filter(pk=partner_application.pk).update(applicant=owner)
+    _link, url = link_and_url
+    client.force_login(user_with_address(INVITED))
+    client.get(path_of(url))
+    body = main_of(client.get(CONTINUE).content.decode())
+    assert "This application belongs to another account" in body
+    assert partner_application.legal_name not in body
+    partner_application.refresh_from_db()
+    assert partner_application.applicant == owner
