@@ -5,6 +5,7 @@ and land on the review step of the application the partner prepared, now in thei
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 
 from onboarding.models import Application
@@ -14,6 +15,7 @@ from onboarding.services.onboarding_links import onboarding_link_create
 from onboarding.services.partners import partner_create
 from tests.factories import valid_draft
 from tests.live import wait_for
+from tests.onboarding.e2e.test_layout import PHONE, assert_fits
 from tests.onboarding.e2e.test_merchant_journey import PASSWORD, in_db_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -74,3 +76,20 @@ def test_an_invited_merchant_signs_up_confirms_and_lands_on_their_application(
     # The token was in the first request only, and never sent on as a referrer.
     assert [u for u, _referer in seen if token in u] == [url]
     assert not [u for u, referer in seen if token in referer]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_link_pages_fit_a_360_px_phone(invitation, live_server, served_static, browser, language):
+    _application, url = invitation
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    page = context.new_page()
+    page.goto(url)
+    assert page.url.endswith("/onboard/continue/")
+    assert_fits(page, language, "the link's sign-in page")
+    other = browser.new_context(viewport=PHONE)
+    other.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    used = other.new_page()
+    used.goto(url)
+    assert used.url.endswith("/onboard/expired/")
+    assert_fits(used, language, "the used link's page")
