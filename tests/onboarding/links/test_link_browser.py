@@ -78,18 +78,18 @@ def test_an_invited_merchant_signs_up_confirms_and_lands_on_their_application(
     assert not [u for u, referer in seen if token in referer]
 
 
+def phone_in(browser, live_server, language: str):
+    """A new browser on a 360 px phone (its own cookies: another device) reading in ``language``."""
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    return context.new_page()
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_link_pages_fit_a_360_px_phone(invitation, live_server, served_static, browser, language):
     _application, url = invitation
-    context = browser.new_context(viewport=PHONE)
-    context.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
-    page = context.new_page()
-    page.goto(url)
-    assert page.url.endswith("/onboard/continue/")
-    assert_fits(page, language, "the link's sign-in page")
-    other = browser.new_context(viewport=PHONE)
-    other.add_cookies([{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
-    used = other.new_page()
-    used.goto(url)
-    assert used.url.endswith("/onboard/expired/")
-    assert_fits(used, language, "the used link's page")
+    for shown, what in (("/onboard/continue/", "the link's sign-in page"), ("/onboard/expired/", "a used link's page")):
+        page = phone_in(browser, live_server, language)
+        page.goto(url)
+        assert page.url == live_server.url + shown
+        assert_fits(page, language, what)
