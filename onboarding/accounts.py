@@ -194,6 +194,23 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             super().populate_username(request, user)
 
+    # A merchant who opened an onboarding link and then signed in, signed up or confirmed their address
+    # (from any page) goes on with the link; ``next`` still wins where one was given.
+    def get_login_redirect_url(self, request) -> str:
+        from onboarding.web.links import pending_link_url
+
+        return pending_link_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        from onboarding.web.links import pending_link_url
+
+        return pending_link_url(request) or super().get_signup_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address) -> str:
+        from onboarding.web.links import pending_link_url
+
+        return pending_link_url(self.request) or super().get_email_verification_redirect_url(email_address)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every account email is owed work of its user (none is lost to a failing mail server or a
         crash), sent at once; one to an address with no account behind it is just sent."""

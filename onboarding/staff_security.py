@@ -42,6 +42,9 @@ OPEN_URL_NAMES = frozenset(
         "mfa_download_recovery_codes",
         "mfa_generate_recovery_codes",
         "set_language",
+        # Opening an onboarding link only trades its token for a session value: never a redirect that
+        # would carry the token on in a ``next``.
+        "onboarding-link-open",
     }
 )
 

@@ -228,6 +228,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "WalletBoard <no-reply
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where the links in emails to merchants lead (the emails are sent by workers, outside any request).
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A hosted onboarding link (a partner's invitation to finish an application) expires this many minutes after
+# it is made, and can be opened once (docs/onboarding_links.md).
+ONBOARDING_LINK_MINUTES = env_int("ONBOARDING_LINK_MINUTES", 15)
+if not 1 <= ONBOARDING_LINK_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("ONBOARDING_LINK_MINUTES must be from 1 to 1440.")
 
 # Security: production values by default; the embedded default runs on http://127.0.0.1 only.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
@@ -388,10 +393,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No token of a hosted onboarding link reaches a log line (portal/log_redaction.py).
+    "filters": {"link_tokens": {"()": "portal.log_redaction.RedactLinkTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["link_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # The SDK logs every request's address at INFO; its DEBUG lines would carry request bodies.
-    "loggers": {"stripe": {"level": "WARNING"}},
+    "loggers": {
+        "stripe": {"level": "WARNING"},
+        # runserver's access lines: through the filtered console instead of Django's own handler for them.
+        "django.server": {"filters": ["link_tokens"]},
+        # The path of every 4xx and 5xx answer, to whichever handler (a garbled link's 404 included).
+        "django.request": {"filters": ["link_tokens"]},
+    },
 }
 
 # Boarding with the acquirer. Calls are paced by one limiter that every worker shares (Redis at

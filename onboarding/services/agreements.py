@@ -5,6 +5,9 @@ control characters, no longer than their columns) and the IP address is one vali
 input is a field error and writes nothing. The user agent is recorded, not typed: characters that
 cannot be stored are replaced and it is cut to its column.
 
+Only a person signs, for themselves: a partner's or the system's signature is refused, whatever the
+application's channel (a partner sends its merchant a hosted onboarding link instead).
+
 The version signed is the one the signer was shown: it must be the current version, with a text in the
 language shown (``onboarding/agreements/``). A page left open while the text was replaced signs nothing:
 the signer is asked to read the new version. Messages are in the signer's active language.
@@ -15,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.agreements import agreement_exists
-from onboarding.errors import InvalidTransition
+from onboarding.errors import InvalidTransition, PermissionDenied
 from onboarding.input import FieldErrors, clean_ip_address, clean_recorded_text, clean_text, text_limit
 from onboarding.models import Agreement, Application
 from onboarding.services.access import ensure_can_act_for
@@ -39,6 +42,12 @@ def application_sign_agreement(
     version: str = CURRENT_AGREEMENT_VERSION,
 ) -> Agreement:
     ensure_can_act_for(application, actor)
+    if actor.kind != "user":
+        # The merchant accepts the terms themselves (a partner hands them a hosted onboarding link).
+        raise PermissionDenied(
+            _("The merchant agreement is signed by the merchant, signed in to the portal."),
+            code="merchant_signature_required",
+        )
     errors = FieldErrors()
     version = errors.clean("version", clean_text, version, max_length=text_limit(Agreement, "version"))
     if "version" not in errors and version != CURRENT_AGREEMENT_VERSION:

@@ -4,7 +4,7 @@ documents, submitting, answering a request and withdrawing (the status page itse
 from django.http import Http404
 from django.urls import path
 
-from onboarding.web import bank, business, documents, owners, review, start, status, stores
+from onboarding.web import bank, business, documents, links, owners, review, start, status, stores
 
 STEP_VIEWS = {
     "start": start.StartStep.as_view(),
@@ -25,6 +25,11 @@ def step(request, public_id: str, slug: str):
 
 
 urlpatterns = [
+    # Hosted onboarding links: the token's URL last, so that no token can take the others' names.
+    path("onboard/continue/", links.continue_link, name="onboarding-link-continue"),
+    path("onboard/expired/", links.link_expired, name="onboarding-link-expired"),
+    path("onboard/switch-account/", links.switch_account, name="onboarding-link-switch-account"),
+    path("onboard/<str:token>/", links.open_link, name="onboarding-link-open"),
     path("applications/new/", start.StartStep.as_view(), name="application-new"),
     path("applications/eligibility/", start.eligibility_panel, name="eligibility-panel"),
     path(

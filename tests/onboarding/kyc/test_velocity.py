@@ -9,7 +9,7 @@ from onboarding.services.agreements import application_sign_agreement
 from onboarding.services.applications import application_submit
 from onboarding.services.drafts import application_create_draft
 from onboarding.services.partners import partner_create
-from tests.factories import draft_application, upload_documents, valid_draft
+from tests.factories import UserFactory, draft_application, upload_documents, valid_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,13 @@ def test_api_submissions_above_the_partners_hourly_threshold_go_to_review():
     for _ in range(3):
         application = application_create_draft(actor=actor, channel="api", **valid_draft())
         upload_documents(application)
-        application_sign_agreement(application=application, actor=actor, signer_name="Wen Zhao", signer_title="CEO")
+        # The merchant signs for themselves (they took the application up through an onboarding link).
+        merchant = UserFactory()
+        Application.objects.filter(pk=application.pk).update(applicant=merchant)
+        application.applicant = merchant
+        application_sign_agreement(
+            application=application, actor=Actor.for_user(merchant), signer_name="Wen Zhao", signer_title="CEO"
+        )
         submitted.append(application_submit(application=application, actor=actor))
     assert run_checks(submitted[1])["velocity"].outcome == Outcome.PASS
     result = run_checks(submitted[2])["velocity"]
