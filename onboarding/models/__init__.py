@@ -81,3 +81,11 @@ __all__ += ["OwedWork"]
 from onboarding.models.preferences import UserPreference  # noqa: E402
 
 __all__ += ["UserPreference"]
+from onboarding.models.partner_webhooks import (  # noqa: E402
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+
+__all__ += ["WebhookEvent", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]
