@@ -26,6 +26,7 @@ def _type_choices() -> list[tuple[str, str]]:
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(max_length=2000, assume_scheme="https")
     event_types = forms.MultipleChoiceField(choices=_type_choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
