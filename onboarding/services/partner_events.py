@@ -112,7 +112,8 @@ def partner_event_emit(
 def delivery_owe(*, event: WebhookEvent, endpoint, publish: bool = True) -> WebhookDelivery:
     now = timezone.now()
     delivery = WebhookDelivery.objects.create(event=event, endpoint=endpoint, retry_from=now, next_attempt_at=now)
-    owed_work_record(subject=delivery, kind=WEBHOOK_WORK, due_at=now, publish=publish)
+    # Published at commit; the sweeper takes over after the grace period if that publication is lost.
+    owed_work_record(subject=delivery, kind=WEBHOOK_WORK, publish=publish)
     return delivery
 
 

@@ -70,6 +70,8 @@ def _claim(delivery: WebhookDelivery) -> WebhookAttempt | None:
     with transaction.atomic():
         claimed = (
             WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.PENDING)
+            # Due (a late duplicate of a task keeps to the back-off) and held by no other worker.
+            .filter(next_attempt_at__lte=now)
             .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
             .update(lease_until=now + _lease(), attempt_count=F("attempt_count") + 1)
         )
@@ -127,7 +129,10 @@ def webhook_delivery_attempt(*, public_id: str) -> str:
         return delivery.status
     attempt = _claim(delivery)
     if attempt is None:
-        return "busy"
+        delivery.refresh_from_db()
+        due = delivery.next_attempt_at is not None and delivery.next_attempt_at <= timezone.now()
+        return "busy" if due and delivery.status == WebhookDelivery.Status.PENDING else "not_due"
+    pause_point("webhook_claimed")
     answer = _send(delivery)
     pause_point("webhook_answered")
     outcome = _record(delivery, attempt, answer)
