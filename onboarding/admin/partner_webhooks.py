@@ -122,9 +122,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             "secret": request.webhook_endpoint_secret,
             "back": reverse("admin:onboarding_webhookendpoint_changelist"),
         }
-        response = TemplateResponse(request, "admin/onboarding/webhookendpoint/secret.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
+        # The admin's views are never cached (no-store), this page with them.
+        return TemplateResponse(request, "admin/onboarding/webhookendpoint/secret.html", context)
 
     @admin.action(description="Send a test ping", permissions=["change"])
     def ping(self, request, queryset):
