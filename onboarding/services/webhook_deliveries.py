@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onboarding.errors import InvalidTransition, PermissionDenied
 from onboarding.models import OwedWork, WebhookAttempt, WebhookDelivery
@@ -158,7 +159,7 @@ def webhook_delivery_exhausted(delivery: WebhookDelivery, work: OwedWork) -> Non
 def _ensure_may_resend(delivery: WebhookDelivery, actor: Actor) -> None:
     if actor.kind == "partner":
         if actor.partner is None or delivery.endpoint.partner_id != actor.partner.pk:
-            raise PermissionDenied("No such delivery.")
+            raise PermissionDenied(_("No such delivery."))
         return
     if not actor.is_system:
         actor.require_perm(RESEND_PERM, "re-send webhooks")
@@ -173,9 +174,9 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery, actor: Actor) -> Webho
         locked = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
         endpoint = locked.endpoint
         if endpoint.deleted_at is not None or not endpoint.enabled:
-            raise InvalidTransition("The endpoint is deleted or switched off; switch it on to send to it.")
+            raise InvalidTransition(_("The endpoint is deleted or switched off; switch it on to send to it."))
         if locked.status == WebhookDelivery.Status.PENDING and locked.lease_until and locked.lease_until > now:
-            raise InvalidTransition("An attempt of this delivery is under way.")
+            raise InvalidTransition(_("An attempt of this delivery is under way."))
         WebhookDelivery.objects.filter(pk=locked.pk).update(
             status=WebhookDelivery.Status.PENDING, retry_from=now, next_attempt_at=now, lease_until=None
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onboarding.errors import PermissionDenied, ValidationFailed
 from onboarding.input import FieldErrors
@@ -27,7 +28,7 @@ ADD_PERM, CHANGE_PERM = "onboarding.add_webhookendpoint", "onboarding.change_web
 def _ensure_may_manage(partner: Partner, actor: Actor, perm: str) -> None:
     if actor.kind == "partner":
         if actor.partner is None or actor.partner.pk != partner.pk:
-            raise PermissionDenied("No such webhook endpoint.")
+            raise PermissionDenied(_("No such webhook endpoint."))
         return
     if not actor.is_system:
         actor.require_perm(perm, "manage partners' webhook endpoints")
@@ -35,7 +36,7 @@ def _ensure_may_manage(partner: Partner, actor: Actor, perm: str) -> None:
 
 def _clean_url(url, *, livemode: bool, errors: FieldErrors) -> str:
     url = (url or "").strip() if isinstance(url, str) else ""
-    problem = "This field is required." if not url else url_problem(url, livemode=livemode)
+    problem = _("This field is required.") if not url else url_problem(url, livemode=livemode)
     if problem:
         errors.add("url", problem)
     return url
@@ -43,12 +44,12 @@ def _clean_url(url, *, livemode: bool, errors: FieldErrors) -> str:
 
 def _clean_types(value, errors: FieldErrors) -> list[str]:
     if not isinstance(value, (list, tuple)) or not value:
-        errors.add("event_types", "Choose at least one event type, or * for all of them.")
+        errors.add("event_types", _("Choose at least one event type, or * for all of them."))
         return []
     chosen: list[str] = []
     for index, name in enumerate(value):
         if name != "*" and not (isinstance(name, str) and types.is_partner_event_type(name)):
-            errors.add(f"event_types[{index}]", "Unknown event type.")
+            errors.add(f"event_types[{index}]", _("Unknown event type."))
         elif name not in chosen:
             chosen.append(name)
     return ["*"] if "*" in chosen else chosen
@@ -57,7 +58,7 @@ def _clean_types(value, errors: FieldErrors) -> list[str]:
 def _clean_description(value, errors: FieldErrors) -> str:
     value = (value or "").strip() if isinstance(value, str) else ""
     if len(value) > 200:
-        errors.add("description", "200 characters at most.")
+        errors.add("description", _("200 characters at most."))
     return value
 
 
@@ -88,7 +89,9 @@ def webhook_endpoint_create(
     description = _clean_description(description, errors)
     existing = webhook_endpoints_for_partner(partner=partner, livemode=livemode).count()
     if existing >= MAX_ENDPOINTS_PER_MODE:
-        errors.add("url", f"A partner has at most {MAX_ENDPOINTS_PER_MODE} endpoints in each mode.")
+        errors.add(
+            "url", _("A partner has at most %(count)d endpoints in each mode.") % {"count": MAX_ENDPOINTS_PER_MODE}
+        )
     errors.raise_if_any()
     secret = new_secret()
     with transaction.atomic():
@@ -116,7 +119,7 @@ def webhook_endpoint_update(
     """Change what is given (``None`` keeps it). Switching an endpoint off cancels what it was still owed."""
     _ensure_may_manage(endpoint.partner, actor, CHANGE_PERM)
     if endpoint.deleted_at is not None:
-        raise ValidationFailed("The endpoint was deleted.", fields={"endpoint": ["Deleted."]})
+        raise ValidationFailed(_("The endpoint was deleted."), fields={"endpoint": [_("Deleted.")]})
     errors = FieldErrors()
     changes: dict = {}
     if url is not None:
@@ -127,7 +130,7 @@ def webhook_endpoint_update(
         changes["description"] = _clean_description(description, errors)
     if enabled is not None:
         if not isinstance(enabled, bool):
-            errors.add("enabled", "Give true or false.")
+            errors.add("enabled", _("Give true or false."))
         changes["enabled"] = enabled
     errors.raise_if_any()
     with transaction.atomic():
@@ -181,7 +184,7 @@ def webhook_endpoint_ping(*, endpoint: WebhookEndpoint, actor: Actor) -> Webhook
     and is not among the events listed for catching up."""
     _ensure_may_manage(endpoint.partner, actor, CHANGE_PERM)
     if endpoint.deleted_at is not None:
-        raise ValidationFailed("The endpoint was deleted.", fields={"endpoint": ["Deleted."]})
+        raise ValidationFailed(_("The endpoint was deleted."), fields={"endpoint": [_("Deleted.")]})
     with transaction.atomic():
         event = WebhookEvent.objects.create(
             partner=endpoint.partner,

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext as _
+
 USER_AGENT = "WalletBoard-Webhooks/1"
 SCHEMES = ("http", "https")
 
@@ -29,17 +31,17 @@ def url_problem(url: str, *, livemode: bool) -> str | None:
         parts = urlsplit(url or "")
         port = parts.port
     except ValueError:
-        return "Enter a valid URL."
+        return _("Enter a valid URL.")
     if parts.scheme not in SCHEMES or not parts.hostname:
-        return "Enter an http:// or https:// URL."
+        return _("Enter an http:// or https:// URL.")
     if livemode and parts.scheme != "https":
-        return "A live endpoint must use https://."
+        return _("A live endpoint must use https://.")
     if parts.username or parts.password:
-        return "Put no user name or password in the URL; verify our signature instead."
+        return _("Put no user name or password in the URL; verify our signature instead.")
     if port == 0:
-        return "Enter a valid port."
+        return _("Enter a valid port.")
     if len(url) > 2000:
-        return "The URL is too long (2000 characters at most)."
+        return _("The URL is too long (2000 characters at most).")
     return None
 
 

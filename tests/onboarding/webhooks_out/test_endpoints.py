@@ -125,3 +125,15 @@ def test_catching_up_reaches_back_thirty_days(partner, settings):
     since = timezone.now() - timedelta(days=30)
     assert "application.submitted" in {e.type for e in partner_events_since(partner=partner, livemode=False,
                                                                             since=since).events}  # fmt: skip
+
+
+def test_a_partner_reads_the_refusals_in_its_language(partner):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as refused:
+        webhook_endpoint_create(partner=partner, actor=SYSTEM, url="http://hooks.example/a", event_types=["x"],
+                                livemode=True)  # fmt: skip
+    assert refused.value.fields == {
+        "url": ["正式模式的接收地址必须使用 https://。"],
+        "event_types[0]": ["未知的事件类型。"],
+    }
