@@ -2,20 +2,18 @@
 retried against a receiver that fails first, and nothing lost when the worker is killed mid-delivery,
 either before it sent the request or after the receiver answered but before the answer was recorded."""
 
-import os
-import signal
-
 import pytest
 from django.db import connection, transaction
 
 from onboarding.models import OwedWork, WebhookDelivery
 from onboarding.services.partner_events import WEBHOOK_WORK, application_snapshot, partner_event_emit
 from onboarding.testhooks import ENVIRONMENT_VARIABLE
-from onboarding.work import resume_publishing, sweep_owed_work
+from onboarding.work import resume_publishing
 from tests.conftest import need
-from tests.live import celery_worker, purge_queue, wait_for
+from tests.live import RestartableWorker, purge_queue, wait_for, wait_sweeping
 from tests.onboarding.webhooks_out.conftest import endpoint_for, partner_application
 
+pytestmark = pytest.mark.live_worker
 WORKER_ENV = {
     "WEBHOOK_RETRY_BASE_SECONDS": "0.5",
     "WEBHOOK_TIMEOUT_SECONDS": "2",
@@ -23,39 +21,16 @@ WORKER_ENV = {
 }
 
 
-class World:
-    def __init__(self, broker, queue, log_path):
-        self.broker, self.queue, self.log_path = broker, queue, log_path
-        self._worker = self.process = None
+class World(RestartableWorker):
+    hooks = None
 
-    def start_worker(self):
-        self._worker = celery_worker(broker_url=self.broker, queue=self.queue, log_path=self.log_path, pool="solo")
-        self.process = self._worker.__enter__()
+    def diagnosis(self) -> str:
+        work = list(OwedWork.objects.values_list("kind", "status", "attempts", "due_at", "last_error"))
+        log = self.log_path.read_text()[-3000:] if self.log_path.exists() else ""
+        return f"owed work: {work}\nworker log:\n{log}"
 
-    def stop_worker(self):
-        if self._worker is not None:
-            self._worker.__exit__(None, None, None)
-            self._worker = self.process = None
-
-    def kill_worker(self):
-        """SIGKILL: no shutdown and no acknowledgement; the task it held vanishes with it."""
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
-        self.stop_worker()
-
-    def wait(self, predicate, what: str, timeout: float = 90):
-        """Wait, doing what beat does meanwhile: publishing the owed work that is due."""
-
-        def swept():
-            sweep_owed_work()
-            return predicate()
-
-        try:
-            return wait_for(swept, timeout=timeout, what=what)
-        except AssertionError as exc:
-            work = list(OwedWork.objects.values_list("kind", "status", "attempts", "due_at", "last_error"))
-            log = self.log_path.read_text()[-3000:] if self.log_path.exists() else ""
-            raise AssertionError(f"{exc}\nowed work: {work}\nworker log:\n{log}") from None
+    def wait(self, predicate, what: str):
+        return wait_sweeping(predicate, what=what, diagnosis=self.diagnosis)
 
 
 @pytest.fixture
@@ -72,7 +47,7 @@ def world(transactional_db, role_groups, tmp_path, monkeypatch, settings):
     resume_publishing()
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     purge_queue(broker, queue)
-    state = World(broker, queue, tmp_path / "worker.log")
+    state = World(broker_url=broker, queue=queue, log_path=tmp_path / "worker.log")
     state.hooks = hooks
     state.start_worker()
     try:
