@@ -191,3 +191,13 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery, actor: Actor) -> Webho
         )
     delivery.refresh_from_db()
     return delivery
+
+
+def webhook_deliveries_for_partner(*, partner, livemode: bool, endpoint=None, status: str | None = None):
+    """A partner's delivery log, newest first (the scoping the API and the admin share)."""
+    deliveries = WebhookDelivery.objects.filter(endpoint__partner=partner, endpoint__livemode=livemode)
+    if endpoint is not None:
+        deliveries = deliveries.filter(endpoint=endpoint)
+    if status:
+        deliveries = deliveries.filter(status=status)
+    return deliveries.select_related("event", "endpoint").prefetch_related("attempts").order_by("-id")
