@@ -108,7 +108,12 @@ def _record(delivery: WebhookDelivery, attempt: WebhookAttempt, answer: http.Ans
             )
             owed_work_done(subject=delivery, kind=WEBHOOK_WORK)
             return WebhookDelivery.Status.SUCCEEDED
-        failures = delivery.attempts.exclude(outcome=WebhookAttempt.Outcome.SUCCEEDED).count()
+        # Counted in this window: a delivery sent again starts its back-off afresh.
+        failures = (
+            delivery.attempts.filter(started_at__gte=delivery.retry_from)
+            .exclude(outcome=WebhookAttempt.Outcome.SUCCEEDED)
+            .count()
+        )
         end = _window_end(delivery)
         if now >= end:
             # The window is over: the owed work runs out at its deadline and the sweeper marks it failed.

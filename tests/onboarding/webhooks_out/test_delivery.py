@@ -137,7 +137,11 @@ def test_after_the_window_the_delivery_fails_and_can_be_sent_again(partner, rece
     assert delivery.status == WebhookDelivery.Status.PENDING
     assert owed(delivery).status == OwedWork.Status.PENDING
     assert owed(delivery).deadline_at > timezone.now() + timedelta(days=3)
-    assert webhook_delivery_attempt(public_id=delivery.public_id) == "succeeded"
+    receiver.script = [500]
+    before = timezone.now()
+    assert webhook_delivery_attempt(public_id=delivery.public_id) == "retrying"
+    assert owed(delivery).due_at - before < timedelta(seconds=62)  # the back-off starts afresh
+    assert due_now(delivery) == "succeeded"
     assert Event.objects.filter(action="webhook_resent", subject_id=delivery.public_id).exists()
 
 
