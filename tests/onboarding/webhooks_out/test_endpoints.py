@@ -137,3 +137,18 @@ def test_a_partner_reads_the_refusals_in_its_language(partner):
         "url": ["正式模式的接收地址必须使用 https://。"],
         "event_types[0]": ["未知的事件类型。"],
     }
+
+
+def test_the_delivery_log_of_a_partner_holds_only_its_own_in_the_mode_asked(partner):
+    from onboarding.services.webhook_deliveries import webhook_deliveries_for_partner
+
+    mine, _ = endpoint_for(partner, "https://hooks.example/test")
+    endpoint_for(partner, "https://hooks.example/live", livemode=True)
+    other = partner_create(actor=SYSTEM, name="Other ISO", kind="iso")
+    endpoint_for(other, "https://hooks.example/other")
+    for owner, livemode in ((partner, False), (partner, True), (other, False)):
+        application = partner_application(owner, livemode=livemode)
+        application_submit(application=application, actor=Actor.for_user(application.applicant))
+    log = webhook_deliveries_for_partner(partner=partner, livemode=False)
+    assert log.exists() and {d.endpoint_id for d in log} == {mine.pk}
+    assert not webhook_deliveries_for_partner(partner=partner, livemode=False, status="succeeded").exists()
