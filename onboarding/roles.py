@@ -15,9 +15,10 @@ What each role may do (the README's roles table says the same):
   the risk rules and the decision policy (an edit adds a version), and activates a sanctions list version.
 - An administrator runs users and settings, nothing of the review: staff accounts and their role groups
   (never their own: ``onboarding.services.staff_accounts``), reads the groups and who enrolled an
-  authenticator, and the portal's settings: the partners and their API keys, and owed work (queuing again
-  what needs attention). The groups' permissions are this module's, changed by a migration, never in the
-  admin, so no administrator can widen a role they hold.
+  authenticator, and the portal's settings: the partners, their API keys and webhook endpoints, the
+  webhook delivery log (sending again), and owed work (queuing again what needs attention). The groups'
+  permissions are this module's, changed by a migration, never in the admin, so no administrator can widen
+  a role they hold.
 """
 
 from django.apps import apps as global_apps
@@ -106,6 +107,12 @@ ROLES = {
         "onboarding.change_partnerapikey",
         "onboarding.view_owedwork",
         "onboarding.change_owedwork",
+        "onboarding.view_webhookendpoint",
+        "onboarding.add_webhookendpoint",
+        "onboarding.change_webhookendpoint",
+        "onboarding.view_webhookevent",
+        "onboarding.view_webhookdelivery",
+        "onboarding.change_webhookdelivery",
     ],
 }
 

@@ -71,3 +71,13 @@ def expire_info_requests() -> int:
         except (DomainError, DatabaseError) as exc:
             logger.warning("expiry of %s skipped: %s", application.public_id, work.describe_error(exc))
     return expired
+
+
+@shared_task(**RELIABLE, autoretry_for=TRANSIENT, retry_backoff=2, retry_backoff_max=60, max_retries=5)
+def deliver_webhook(public_id: str) -> str:
+    """One attempt of a partner webhook delivery (its back-off is the owed work's due time, not a retry)."""
+    from onboarding.services.partner_events import WEBHOOK_WORK
+    from onboarding.services.webhook_deliveries import webhook_delivery_attempt
+
+    with work.failures_recorded(subject_type="onboarding.webhookdelivery", subject_id=public_id, kind=WEBHOOK_WORK):
+        return webhook_delivery_attempt(public_id=public_id)

@@ -29,6 +29,7 @@ from onboarding.notifications import merchant_email_owe
 from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
 from onboarding.services.merchants import merchant_activate
+from onboarding.services.partner_events import application_requirements_changed
 from onboarding.services.transitions import application_transition
 from onboarding.states import AppState, MerchantState
 from onboarding.work import owed_work_defer
@@ -114,6 +115,8 @@ def _to_review(application: Application, status: AccountStatus) -> None:
             action="acquirer_requirements",
             details={"account": status.id, "requirements": status.requirements.as_dict()},
         )
+        # Recorded after the move: the partner's requirements event must carry what the acquirer asks.
+        application_requirements_changed(application=application)
 
 
 def boarding_retry(*, application: Application, actor: Actor, reason: str) -> None:

@@ -6,6 +6,7 @@ from onboarding.services.events import event_record
 from onboarding.statemachine import apply_transition
 from payments.emails import terminal_email_owe
 from payments.models import Terminal
+from payments.partner_events import terminal_event_emit
 from payments.states import TERMINAL_MACHINE, TerminalState
 
 SHARED_REASONS = {TerminalState.ACTIVE: "terminal_active"}
@@ -32,5 +33,6 @@ def terminal_transition(
             shared=target in SHARED_REASONS,
         )
         terminal_email_owe(application=application, state=target)
+        terminal_event_emit(terminal=instance, application=application, state=target)
 
     apply_transition(terminal, machine=TERMINAL_MACHINE, target=target, updates=updates, on_applied=record)

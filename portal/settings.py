@@ -330,6 +330,14 @@ PENDING_WORK_GRACE_SECONDS = env_int("PENDING_WORK_GRACE_SECONDS", 60)
 PENDING_WORK_MAX_BACKOFF_SECONDS = env_int("PENDING_WORK_MAX_BACKOFF_SECONDS", 3600)
 OWED_WORK_MAX_ATTEMPTS = env_int("OWED_WORK_MAX_ATTEMPTS", 8)
 
+# Webhooks to partners: a short timeout per request, exponential back-off between attempts (base × 2^n,
+# capped), retried for WEBHOOK_RETRY_DAYS; the events stay listed for catching up PARTNER_EVENTS_DAYS.
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
+WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", str(6 * 3600)))
+WEBHOOK_RETRY_DAYS = float(os.environ.get("WEBHOOK_RETRY_DAYS", "3"))
+PARTNER_EVENTS_DAYS = env_int("PARTNER_EVENTS_DAYS", 30)
+
 # Business settings
 INFO_REQUEST_EXPIRY_DAYS = env_int("INFO_REQUEST_EXPIRY_DAYS", 30)
 # Submissions from one IP address (web) within the window before the velocity check asks for review;

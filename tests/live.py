@@ -3,6 +3,7 @@ redis-server, and waiting on observable state (never on a fixed sleep)."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -76,6 +77,46 @@ def celery_worker(*, broker_url: str, queue: str, log_path: Path, pool: str = "p
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_sweeping(predicate, *, what: str, timeout: float = 90, diagnosis=None):
+    """Wait for ``predicate``, doing what beat does meanwhile: publishing the owed work that is due; on a
+    timeout, ``diagnosis()`` says what the test's world looked like."""
+    from onboarding.work import sweep_owed_work
+
+    def swept():
+        sweep_owed_work()
+        return predicate()
+
+    try:
+        return wait_for(swept, timeout=timeout, what=what)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{diagnosis() if diagnosis else ''}") from None
+
+
+class RestartableWorker:
+    """A ``solo`` worker a test starts, stops and kills (SIGKILL: no shutdown and no acknowledgement, the
+    task it held vanishes with it) and starts again, as a crash and a restart would."""
+
+    def __init__(self, *, broker_url: str, queue: str, log_path: Path):
+        self.broker_url, self.queue, self.log_path = broker_url, queue, log_path
+        self._worker = None
+        self.process = None
+
+    def start_worker(self) -> None:
+        self._worker = celery_worker(broker_url=self.broker_url, queue=self.queue, log_path=self.log_path,
+                                     pool="solo")  # fmt: skip
+        self.process = self._worker.__enter__()
+
+    def stop_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.__exit__(None, None, None)
+            self._worker = self.process = None
+
+    def kill_worker(self) -> None:
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+        self.stop_worker()
 
 
 @contextmanager

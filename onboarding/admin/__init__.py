@@ -7,6 +7,7 @@ from onboarding.admin import (  # noqa: F401
     events,
     export,
     merchants,
+    partner_webhooks,
     partners,
     reveal,
     rules,

@@ -84,3 +84,11 @@ __all__ += ["UserPreference"]
 from onboarding.models.links import OnboardingLink  # noqa: E402
 
 __all__ += ["OnboardingLink"]
+from onboarding.models.partner_webhooks import (  # noqa: E402
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+
+__all__ += ["WebhookEvent", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]

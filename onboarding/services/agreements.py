@@ -24,6 +24,7 @@ from onboarding.models import Agreement, Application
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
+from onboarding.services.partner_events import application_requirements_changed
 from onboarding.states import AppState
 
 CURRENT_AGREEMENT_VERSION = "2026-11"
@@ -94,4 +95,5 @@ def application_sign_agreement(
             shared=True,
             details={"version": agreement.version, "language": language},
         )
+        application_requirements_changed(application=locked)
     return agreement

@@ -31,6 +31,7 @@ from onboarding.services.merchants import (
     merchant_close_if_abandoned,
     merchant_create_for,
 )
+from onboarding.services.partner_events import application_requirements_changed
 from onboarding.services.transitions import application_transition
 from onboarding.states import AppState
 from onboarding.submission import completeness_errors
@@ -190,6 +191,8 @@ def application_request_info(
             due_at=timezone.now() + timedelta(days=due_days),
         )
         merchant_email_owe(application=application, email="info_requested")
+        # After the request exists: the requirements name it.
+        application_requirements_changed(application=application)
         return request
 
 
@@ -232,6 +235,7 @@ def application_answer_info(*, application: Application, actor: Actor, answer: s
         InfoRequest.objects.filter(application=application, answered_at__isnull=True).update(
             answer=answer, answered_at=timezone.now()
         )
+        application_requirements_changed(application=application)
         changed = stale_checks(application)
         if changed:
             application_transition(

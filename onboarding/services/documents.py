@@ -39,6 +39,7 @@ from onboarding.notifications import merchant_email_owe
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import REVIEW_PERM, Actor
 from onboarding.services.events import event_record
+from onboarding.services.partner_events import application_requirements_changed
 from onboarding.states import AppState
 
 logger = logging.getLogger(__name__)
@@ -199,6 +200,7 @@ def document_upload(
                 action="document_uploaded",
                 details={"kind": kind, "size": len(content)},
             )
+            application_requirements_changed(application=locked)
     except BaseException:
         if not committed:
             _remove_unsaved_file(field.storage, {planned, document.file.name} - {None, ""})
@@ -248,6 +250,7 @@ def document_decide(
         )
         if status != Document.Status.ACCEPTED and email_merchant:
             merchant_email_owe(application=locked.application, email="documents_attention")
+        application_requirements_changed(application=locked.application)
         if reason:
             event_record(
                 actor=actor,
@@ -293,6 +296,7 @@ def document_remove(*, document: Document, actor: Actor) -> None:
                 details={"kind": locked.kind, "status": locked.status, "sha256": locked.sha256},
             )
             Document.objects.filter(pk=locked.pk).delete()
+            application_requirements_changed(application=locked_application)
             if name and storage.exists(name):
                 removed[name] = storage.read_token(name)
                 storage.delete(name)

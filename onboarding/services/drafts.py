@@ -46,6 +46,7 @@ from onboarding.models import (
 from onboarding.services.access import ensure_can_act_for
 from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
+from onboarding.services.partner_events import application_requirements_changed
 from onboarding.states import AppState
 
 # What each section accepts, and the input rule of each field: from the one declaration (sections.py).
@@ -386,6 +387,7 @@ def application_create_draft(
             reason_code="created",
             shared=True,
         )
+        application_requirements_changed(application=application)
     return application
 
 
@@ -421,5 +423,6 @@ def application_update_draft(
             if value is not None
         ]
         event_record(actor=actor, subject=locked, action="updated", details={"sections": changed})
+        application_requirements_changed(application=locked)
     application.refresh_from_db()
     return application

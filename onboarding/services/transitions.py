@@ -8,6 +8,7 @@ from onboarding.errors import InvalidTransition
 from onboarding.models import WAITING_FOR_OFFICER, Application
 from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
+from onboarding.services.partner_events import application_moved
 from onboarding.statemachine import apply_transition
 from onboarding.states import APPLICATION_MACHINE, AppState
 from onboarding.work import owed_work_done, owed_work_record, state_work_kind
@@ -39,7 +40,8 @@ def application_transition(
     The shared event carries only the neutral reason code; details go to the event only when the event
     is internal (``shared=False``), and services record internal details in a separate event otherwise.
     The work a state owes (the checks in ``submitted`` and ``screening``) is recorded as owed work in the
-    same transaction as the move into it and marked done by the move out of it. ``publish=False`` is for
+    same transaction as the move into it and marked done by the move out of it, and so is the partner's
+    event of the move (``partner_events.application_moved``). ``publish=False`` is for
     a worker that carries on with the work itself: the sweeper still takes over if that worker dies.
     """
     updates = dict(updates or {})
@@ -73,6 +75,7 @@ def application_transition(
             owed_work_done(subject=instance, kind=source_kind)
         if target_kind:
             owed_work_record(subject=instance, kind=target_kind, publish=publish)
+        application_moved(instance, source, target)
 
     return apply_transition(
         application, machine=APPLICATION_MACHINE, target=target, guard=check, updates=updates, on_applied=record

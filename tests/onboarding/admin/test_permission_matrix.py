@@ -25,13 +25,25 @@ from django.utils import timezone
 from onboarding.admin.review import page_version
 from onboarding.kyc import eligibility, policy, risk
 from onboarding.kyc.pipeline import KYC_PIPELINE, application_advance
-from onboarding.models import CheckResult, Event, InfoRequest, OwedWork, RiskRuleSet, RiskScore, TerminalRequest
+from onboarding.models import (
+    CheckResult,
+    Event,
+    InfoRequest,
+    OwedWork,
+    RiskRuleSet,
+    RiskScore,
+    TerminalRequest,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from onboarding.roles import ADMINISTRATOR, COMPLIANCE_OFFICER, SENIOR_COMPLIANCE_OFFICER, SUPPORT
 from onboarding.services.actors import Actor
 from onboarding.services.applications import application_submit
 from onboarding.services.cases import review_case_open
 from onboarding.services.kyc_rules import decision_policy_revise
+from onboarding.services.partner_events import application_snapshot, partner_event_emit
 from onboarding.services.partners import partner_api_key_create, partner_create
+from onboarding.services.webhook_endpoints import webhook_endpoint_create
 from onboarding.states import AppState
 from payments.models import AcquirerEvent, AcquirerObject, Terminal
 from sanctions.models import (
@@ -197,6 +209,9 @@ ROWS: list[Row] = [
     *both("onboarding.merchant", seen_by(*SUPPORTED)),
     *both("onboarding.partner", seen_by(*SUPPORTED, "administrator")),
     *both("onboarding.partnerapikey", seen_by("administrator")),
+    *both("onboarding.webhookendpoint", seen_by("administrator")),
+    *both("onboarding.webhookevent", seen_by("administrator")),
+    *both("onboarding.webhookdelivery", seen_by("administrator")),
     *both("onboarding.eligibilityruleset", seen_by(*SUPPORTED)),
     *both("onboarding.checkresult", seen_by(*REVIEWERS)),
     *both("onboarding.event", seen_by(*REVIEWERS)),
@@ -248,6 +263,28 @@ ROWS: list[Row] = [
         done=boarding_retried,
     ),
     Row("user add page", lambda world: "/admin/auth/user/add/", seen_by("administrator")),
+    Row("webhook endpoint add page", lambda world: "/admin/onboarding/webhookendpoint/add/", seen_by("administrator")),
+    Row(
+        "webhook endpoint: create (the secret shown once)",
+        lambda world: "/admin/onboarding/webhookendpoint/add/",
+        done_by("administrator"),
+        data=lambda world: {
+            "partner": world["onboarding.partner"].pk,
+            "url": "https://hooks.example/new",
+            "event_types": ["application.approved"],
+            "description": "",
+        },  # fmt: skip
+        done=lambda world: WebhookEndpoint.objects.filter(url="https://hooks.example/new").exists(),
+    ),
+    Row(
+        "webhook delivery: send again",
+        lambda world: "/admin/onboarding/webhookdelivery/",
+        done_by("administrator"),
+        data=lambda world: {"action": "resend", "_selected_action": [world["onboarding.webhookdelivery"].pk]},
+        done=lambda world: WebhookDelivery.objects.filter(
+            pk=world["onboarding.webhookdelivery"].pk, status=WebhookDelivery.Status.PENDING
+        ).exists(),  # fmt: skip
+    ),
     Row("risk rules add page", lambda world: "/admin/onboarding/riskruleset/add/", seen_by("senior")),
     Row("decision policy add page", lambda world: "/admin/onboarding/decisionpolicy/add/", seen_by("senior")),
     Row(
@@ -339,6 +376,12 @@ def world_of_everything(fresh_list) -> dict:
     # Approved once by the senior officer of the matrix, who must not give the second approval too.
     awaiting = application_in_state(AppState.AWAITING_SECOND_APPROVAL, first_approver=users["senior"],
                                     first_approved_at=timezone.now())  # fmt: skip
+    endpoint, _ = webhook_endpoint_create(partner=partner, actor=SYSTEM, url="https://hooks.example/matrix",
+                                          event_types=["*"], livemode=False)  # fmt: skip
+    webhook_event = partner_event_emit(type="application.approved", partner=partner, livemode=False,
+                                       object=application_snapshot(application), application=application)  # fmt: skip
+    delivery = WebhookDelivery.objects.get(event=webhook_event)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status=WebhookDelivery.Status.FAILED)
     stuck = OwedWork.objects.create(kind=KYC_PIPELINE, subject_type="application", subject_id=application.public_id,
                                     max_attempts=1, status=OwedWork.Status.NEEDS_ATTENTION,
                                     due_at=timezone.now())  # fmt: skip
@@ -360,6 +403,9 @@ def world_of_everything(fresh_list) -> dict:
         "onboarding.riskruleset": risk.rule_set_current(),
         "onboarding.decisionpolicy": policy.policy_current(),
         "onboarding.owedwork": stuck,
+        "onboarding.webhookendpoint": endpoint,
+        "onboarding.webhookevent": webhook_event,
+        "onboarding.webhookdelivery": delivery,
         "payments.terminal": terminal,
         "payments.acquirerobject": call,
         "payments.acquirerevent": acquirer_event,

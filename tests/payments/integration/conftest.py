@@ -2,9 +2,6 @@
 the portal's live server, the worker (a real Celery process on the test database and the configured
 broker) pointed at both through its environment."""
 
-import os
-import signal
-
 import pytest
 from django.db import connection
 
@@ -13,14 +10,14 @@ from onboarding.services.actors import Actor
 from onboarding.services.merchants import merchant_create_for
 from onboarding.states import AppState
 from onboarding.testhooks import ENVIRONMENT_VARIABLE
-from onboarding.work import owed_work_record, sweep_owed_work
+from onboarding.work import owed_work_record
 from payments.activation import terminal_register_device
 from payments.boarding import BOARDING_WORK
 from payments.models import Terminal
 from payments.states import TerminalState
 from tests.conftest import need
 from tests.factories import draft_application
-from tests.live import celery_worker, purge_queue, wait_for
+from tests.live import RestartableWorker, purge_queue, wait_sweeping
 
 WORKER_ENV = {
     # Quick retries, a client timeout the "timeout after create" fault can exceed, and owed work due at once.
@@ -32,28 +29,12 @@ WORKER_ENV = {
 }
 
 
-class Boarding:
+class Boarding(RestartableWorker):
     """The world of one fault test: the acquirer, the hooks folder and the worker (restartable)."""
 
     def __init__(self, acquirer, hooks, broker, queue, log_path):
-        self.acquirer, self.hooks, self.broker, self.queue, self.log_path = acquirer, hooks, broker, queue, log_path
-        self._worker = None
-        self.process = None
-
-    def start_worker(self):
-        self._worker = celery_worker(broker_url=self.broker, queue=self.queue, log_path=self.log_path, pool="solo")
-        self.process = self._worker.__enter__()
-
-    def stop_worker(self):
-        if self._worker is not None:
-            self._worker.__exit__(None, None, None)
-            self._worker = self.process = None
-
-    def kill_worker(self):
-        """SIGKILL: no shutdown, no acknowledgement, the task it held simply vanishes with it."""
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=20)
-        self.stop_worker()
+        super().__init__(broker_url=broker, queue=queue, log_path=log_path)
+        self.acquirer, self.hooks, self.broker = acquirer, hooks, broker
 
     def approved(self, **overrides) -> Application:
         """A test-mode application placed in ``approved`` with its merchant, owing its boarding (as the
@@ -67,15 +48,7 @@ class Boarding:
 
     def wait(self, predicate, what: str, timeout: float = 90):
         """Wait for ``predicate``, doing what beat does meanwhile: publishing the owed work that is due."""
-
-        def swept():
-            sweep_owed_work()
-            return predicate()
-
-        try:
-            return wait_for(swept, timeout=timeout, what=what)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}\n{self.diagnosis()}") from None
+        return wait_sweeping(predicate, what=what, timeout=timeout, diagnosis=self.diagnosis)
 
     def diagnosis(self) -> str:
         """What the worker, the owed work and the acquirer say, for a test that timed out."""
