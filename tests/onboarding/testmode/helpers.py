@@ -8,7 +8,7 @@ from onboarding.services.agreements import application_sign_agreement
 from onboarding.services.applications import application_submit
 from onboarding.services.drafts import application_create_draft
 from onboarding.services.partners import partner_create
-from tests.factories import upload_documents, valid_draft
+from tests.factories import UserFactory, upload_documents, valid_draft
 from tests.sanctions.integration.helpers import CLEAN_OWNER
 
 EIN_LIVE = "46-2811507"  # an ordinary EIN
@@ -27,7 +27,12 @@ def drafted(*, livemode: bool, tax_id: str = EIN_LIVE, partner: Partner | None =
     data = valid_draft(business={"tax_id": tax_id, **sections.pop("business", {})}, **sections)
     application = application_create_draft(actor=actor, channel="api", livemode=livemode, **data)
     upload_documents(application)
-    application_sign_agreement(application=application, actor=actor, signer_name="Wen Zhao", signer_title="CEO")
+    # The merchant signs for themselves (they took the application up through an onboarding link).
+    merchant = UserFactory()
+    Application.objects.filter(pk=application.pk).update(applicant=merchant)
+    application.applicant = merchant
+    application_sign_agreement(application=application, actor=Actor.for_user(merchant), signer_name="Wen Zhao",
+                               signer_title="CEO")  # fmt: skip
     return application
 
 
