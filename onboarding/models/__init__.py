@@ -81,3 +81,6 @@ __all__ += ["OwedWork"]
 from onboarding.models.preferences import UserPreference  # noqa: E402
 
 __all__ += ["UserPreference"]
+from onboarding.models.idempotency import IdempotencyKey  # noqa: E402
+
+__all__ += ["IdempotencyKey"]
