@@ -101,3 +101,31 @@ def partner_draft(partner, *, livemode: bool = False, **sections) -> Application
 def errors_by_attr(response) -> dict:
     body = response.json()
     return {error["attr"]: error for error in body["errors"]}
+
+
+def merchant_for(application: Application):
+    """Put a draft through to a merchant without the checks (what submission creates)."""
+    from onboarding.services.merchants import merchant_create_for
+
+    merchant = merchant_create_for(application=application, actor=Actor.system("tests"))
+    Application.objects.filter(pk=application.pk).update(merchant=merchant, state="submitted")
+    application.refresh_from_db()
+    return merchant
+
+
+def sign_as_merchant(application: Application) -> None:
+    """The merchant signs the agreement themselves (partners never do): through their own account."""
+    from onboarding.services.agreements import application_sign_agreement
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    Application.objects.filter(pk=application.pk).update(applicant=user)
+    application.refresh_from_db()
+    application_sign_agreement(
+        application=application,
+        actor=Actor.for_user(user),
+        signer_name="Wen Zhao",
+        signer_title="Managing member",
+        ip_address="203.0.113.7",
+        user_agent="pytest",
+    )
