@@ -113,8 +113,9 @@ def test_a_server_error_is_not_kept_so_the_retry_runs(api, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicates_create_one_application(partner_a, postgres, monkeypatch):
     """Two requests with one key at the same moment: one creates, the other gets 409 while it runs."""
-    import onboarding.api.applications as views
     from django.core.management import call_command
+
+    import onboarding.api.applications as views
 
     call_command("createcachetable", verbosity=0)
     inside, release = threading.Event(), threading.Event()
