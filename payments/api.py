@@ -41,6 +41,7 @@ class MerchantTerminalListView(PartnerView):
         summary="A merchant's terminals",
         description="`requested → awaiting_device → activating → active | failed`; `failed → activating`; "
         "`active → deactivated`.",
+        responses=TerminalSerializer(many=True),
     )
     def get(self, request, public_id: str):
         page = self.paginate_queryset(self.get_queryset())

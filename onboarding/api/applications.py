@@ -170,9 +170,9 @@ class ApplicationDetailView(ApplicationResponseMixin, PartnerView):
         request=ApplicationSerializer(partial=True),
     )
     def patch(self, request, public_id: str):
-        sections = _sections(request.data, allowed=frozenset(SECTION_NAMES))
         with transaction.atomic():
             application = self.locked_and_matching(public_id)
+            sections = _sections(request.data, allowed=frozenset(SECTION_NAMES))
             application_update_draft(application=application, actor=self.actor, **sections)
         return self.respond(public_id)
 
@@ -200,8 +200,8 @@ class ApplicationWithdrawView(ApplicationResponseMixin, PartnerView):
     )
     def post(self, request, public_id: str):
         def perform():
-            body = _body(request.data, WithdrawSerializer)
             application = self.locked_and_matching(public_id)
+            body = _body(request.data, WithdrawSerializer)
             application_withdraw(application=application, actor=self.actor, reason=body.get("reason", ""))
             return self.respond(public_id)
 
@@ -218,8 +218,8 @@ class ApplicationAnswerView(ApplicationResponseMixin, PartnerView):
     )
     def post(self, request, public_id: str):
         def perform():
-            body = _body(request.data, AnswerSerializer)
             application = self.locked_and_matching(public_id)
+            body = _body(request.data, AnswerSerializer)
             application_answer_info(application=application, actor=self.actor, answer=body.get("answer"))
             return self.respond(public_id)
 

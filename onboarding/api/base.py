@@ -6,6 +6,7 @@ import hashlib
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import generics
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -18,6 +19,14 @@ from onboarding.api.throttling import PartnerKeyThrottle
 from onboarding.selectors import applications_for_partner, merchants_for_partner
 
 
+def plausible_id(value) -> bool:
+    """Whether a value could be one of our ids at all (a NUL byte, for one, cannot reach a query)."""
+    return isinstance(value, str) and 0 < len(value) <= ID_MAX_LENGTH and value.isprintable()
+
+
+ID_MAX_LENGTH = 40
+
+
 class PartnerCursorPagination(CursorPagination):
     """Newest first; ``limit`` from 1 to 100 (20 by default); follow ``next`` until it is null."""
 
@@ -25,6 +34,13 @@ class PartnerCursorPagination(CursorPagination):
     max_page_size = 100
     page_size_query_param = "limit"
     ordering = "-created_at"
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            # DRF answers a bad cursor with 404; it is a bad parameter, named as such.
+            raise ValidationError({self.cursor_query_param: [_("Invalid cursor: pass `next` or `previous` as given.")]})
 
 
 class PartnerView(generics.GenericAPIView):
@@ -34,6 +50,8 @@ class PartnerView(generics.GenericAPIView):
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
     pagination_class = PartnerCursorPagination
+    # OPTIONS would describe the view (DRF's metadata): the schema does that; here it is not allowed.
+    metadata_class = None
     #: whether responses carry an ETag and changes honour If-Match
     uses_etag = False
 
@@ -52,6 +70,8 @@ class PartnerView(generics.GenericAPIView):
         return merchants_for_partner(partner=self.principal.partner, livemode=self.principal.livemode)
 
     def application_or_404(self, public_id: str, *, queryset=None, lock: bool = False):
+        if not plausible_id(public_id):
+            raise Http404(_("No such application."))
         queryset = self.partner_applications() if queryset is None else queryset
         if lock:
             queryset = queryset.select_for_update(of=("self",), no_key=True)
@@ -61,6 +81,8 @@ class PartnerView(generics.GenericAPIView):
         return found
 
     def merchant_or_404(self, public_id: str):
+        if not plausible_id(public_id):
+            raise Http404(_("No such merchant."))
         found = self.partner_merchants().filter(public_id=public_id).first()
         if found is None:
             raise Http404(_("No such merchant."))

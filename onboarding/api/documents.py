@@ -7,7 +7,7 @@ from rest_framework import status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from onboarding.api.base import PartnerView
+from onboarding.api.base import PartnerView, plausible_id
 from onboarding.api.serializers import DocumentSerializer, DocumentUploadSerializer
 from onboarding.errors import ValidationFailed
 from onboarding.models import Document
@@ -28,7 +28,12 @@ class DocumentListView(PartnerView):
         self.paginator.ordering = "-uploaded_at"
         return super().paginate_queryset(queryset)
 
-    @extend_schema(tags=TAG, operation_id="documents_list", summary="List an application's documents")
+    @extend_schema(
+        tags=TAG,
+        operation_id="documents_list",
+        summary="List an application's documents",
+        responses=DocumentSerializer(many=True),
+    )
     def get(self, request, public_id: str):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
@@ -53,7 +58,7 @@ class DocumentListView(PartnerView):
             party = None
             party_id = request.data.get("party")
             if party_id:
-                party = application.parties.filter(public_id=party_id).first()
+                party = application.parties.filter(public_id=party_id).first() if plausible_id(party_id) else None
                 if party is None:
                     raise ValidationFailed(
                         "The document could not be accepted.", fields={"party": ["No such party on this application."]}

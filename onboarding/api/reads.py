@@ -41,6 +41,7 @@ class EventListView(PartnerView):
         operation_id="applications_events",
         summary="An application's history",
         description="The steps the merchant sees too, in their neutral words; newest first.",
+        responses=EventSerializer(many=True),
     )
     def get(self, request, public_id: str):
         page = self.paginate_queryset(self.get_queryset())
@@ -53,7 +54,12 @@ class MerchantListView(PartnerView):
     def get_queryset(self):
         return self.partner_merchants().prefetch_related("wallets")
 
-    @extend_schema(tags=["Merchants"], operation_id="merchants_list", summary="List merchants")
+    @extend_schema(
+        tags=["Merchants"],
+        operation_id="merchants_list",
+        summary="List merchants",
+        responses=MerchantSerializer(many=True),
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(MerchantSerializer(page, many=True).data)
