@@ -12,7 +12,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 
-from onboarding.api.authentication import PartnerKeyAuthentication
+from onboarding.api.authentication import NotAuthenticated, PartnerKeyAuthentication
 from onboarding.api.errors import PreconditionFailed
 from onboarding.api.idempotency import run_idempotent
 from onboarding.api.throttling import PartnerKeyThrottle
@@ -54,6 +54,11 @@ class PartnerView(generics.GenericAPIView):
     metadata_class = None
     #: whether responses carry an ETag and changes honour If-Match
     uses_etag = False
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            raise NotAuthenticated()
+        super().permission_denied(request, message=message, code=code)
 
     @property
     def principal(self):

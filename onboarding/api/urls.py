@@ -1,5 +1,6 @@
 """``/api/v1/``: the partner API, its schema, and the docs (``/api/docs/``, served locally)."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
@@ -27,10 +28,14 @@ v1 = [
     path(f"merchants/{ID}", reads.MerchantDetailView.as_view(), name="api-merchant"),
 ]
 
+# Swagger UI and Redoc style their pages inline and Redoc renders in a worker: allowed on these two pages
+# only. Their scripts still come from the portal's own static files (drf-spectacular-sidecar).
+docs_policy = csp_update({"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
+
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("docs/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("docs/", docs_policy(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
+    path("docs/redoc/", docs_policy(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
     # Other apps' routes (payments: terminals) are registered from their ready(), before this is imported.
     path("v1/", include(v1 + registered_api_routes())),
 ]

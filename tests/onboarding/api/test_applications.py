@@ -259,3 +259,19 @@ def test_a_decline_reads_like_any_other(api, partner_a):
     ).lower()
     assert "declined" in text
     assert "sanction" not in text and "ofac" not in text and "sdn" not in text
+
+
+def test_the_readme_example_with_the_demo_key():
+    from onboarding.demo import DEMO_PARTNER_KEY
+    from onboarding.services.partners import partner_api_key_create, partner_create
+    from tests.onboarding.api.conftest import PartnerApi
+
+    system = Actor.system("tests")
+    partner = partner_create(actor=system, name="Bay Area Payments ISO", kind="iso")
+    partner_api_key_create(partner=partner, actor=system, mode="test", secret=DEMO_PARTNER_KEY)
+    api = PartnerApi(DEMO_PARTNER_KEY)
+    body = {"external_id": "crm-42", "business": {"legal_name": "Golden Gate Tea House LLC", "mcc": "5812"}}
+    created = api.post("/applications", body)
+    assert created.status_code == 201 and created.json()["livemode"] is False
+    requirements = api.get(f"/applications/{created.json()['id']}/requirements")
+    assert requirements.status_code == 200 and "business.tax_id" in requirements.json()["currently_due"]

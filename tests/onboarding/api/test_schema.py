@@ -25,8 +25,10 @@ def test_schema_and_docs_need_no_key_and_no_cdn():
         response = client.get(page)
         assert response.status_code == 200
         html = response.content.decode()
-        assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+        assert not any(outside in html for outside in ("cdn.", "unpkg", "jsdelivr", "googleapis", "gstatic"))
         assert "/static/drf_spectacular_sidecar/" in html
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "script-src 'self' 'unsafe" not in policy
 
 
 @pytest.mark.django_db
