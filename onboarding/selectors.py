@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from onboarding.models import Application, Event
+from onboarding.models import Application, Event, Merchant
 
 
 def applications_for_user(*, user) -> QuerySet[Application]:
@@ -13,6 +13,19 @@ def applications_for_user(*, user) -> QuerySet[Application]:
         .select_related("merchant")
         .order_by("-created_at")
     )
+
+
+def applications_for_partner(*, partner, livemode: bool) -> QuerySet[Application]:
+    """A partner's own applications of one mode (its key's): the only ones the partner API can reach.
+
+    Every partner API lookup goes through this (or ``merchants_for_partner``), so another partner's id, or
+    a test id under a live key, is simply not found."""
+    return Application.objects.filter(partner=partner, livemode=livemode).order_by("-created_at", "-id")
+
+
+def merchants_for_partner(*, partner, livemode: bool) -> QuerySet[Merchant]:
+    """A partner's own merchants of one mode."""
+    return Merchant.objects.filter(partner=partner, livemode=livemode).order_by("-created_at", "-id")
 
 
 def shared_events(*, application: Application) -> QuerySet[Event]:

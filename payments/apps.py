@@ -13,7 +13,7 @@ class PaymentsConfig(AppConfig):
         from onboarding.requirements import register_requirements_source
         from onboarding.services.merchants import on_merchant_move
         from onboarding.states import AppState
-        from payments import emails, partner_events, web
+        from payments import api, emails, partner_events, web
         from payments.activation import TERMINAL_WORK
         from payments.boarding import BOARDING_WORK, boarding_exhausted
         from payments.merchant_sync import SYNC_WORK, merchant_moved
@@ -21,6 +21,7 @@ class PaymentsConfig(AppConfig):
         from payments.webhooks import EVENT_WORK
 
         web.register()
+        api.register()
         emails.register()
         partner_events.register()
         # Waiting for the acquirer's verification is bounded by days, not by a count of attempts.

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "drf_standardized_errors",
     "django_htmx",
     "pgtrigger",
     "pghistory",
@@ -63,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onboarding.api.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -394,6 +398,40 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "UNAUTHENTICATED_USER": None,
+    # The partner API (onboarding/api/): JSON only, one error shape, its schema from the code.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "onboarding.api.schema.PartnerAutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+DRF_STANDARDIZED_ERRORS = {"EXCEPTION_HANDLER_CLASS": "onboarding.api.errors.PartnerExceptionHandler"}
+# Requests per key and minute, counted in the shared cache (CACHES) so every web process sees one count.
+PARTNER_API_REQUESTS_PER_MINUTE = env_int("PARTNER_API_REQUESTS_PER_MINUTE", 600)
+# An Idempotency-Key and its first answer are kept this long; a request holding a key that has not
+# answered within PARTNER_API_IDEMPOTENCY_LOCK_SECONDS is taken to have died, and a retry may take over.
+PARTNER_API_IDEMPOTENCY_HOURS = env_int("PARTNER_API_IDEMPOTENCY_HOURS", 24)
+PARTNER_API_IDEMPOTENCY_LOCK_SECONDS = env_int("PARTNER_API_IDEMPOTENCY_LOCK_SECONDS", 60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WalletBoard partner API",
+    "DESCRIPTION": (
+        "Board merchants for Alipay and WeChat Pay from your own systems. Authenticate with "
+        "`Authorization: Bearer sk_test_…` (test data) or `sk_live_…` (live data); send JSON; give every POST "
+        'an `Idempotency-Key`. See the README\'s "Partner API" section for the conventions.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "onboarding.models.parties.Party.Kind",
+        "DocumentKindEnum": "onboarding.models.documents.DocumentKind",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 
 # Logging: personal data never reaches a log line (services log public ids only).

@@ -7,6 +7,7 @@ from portal.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/", include("onboarding.api.urls")),
     path("admin/", include("onboarding.admin.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", accounts.set_language, name="set_language"),

@@ -92,3 +92,6 @@ from onboarding.models.partner_webhooks import (  # noqa: E402
 )
 
 __all__ += ["WebhookEvent", "WebhookAttempt", "WebhookDelivery", "WebhookEndpoint"]
+from onboarding.models.idempotency import IdempotencyKey  # noqa: E402
+
+__all__ += ["IdempotencyKey"]

@@ -55,6 +55,8 @@ class Application(PostalAddress, Timestamped):
     channel = models.CharField(max_length=3, choices=Channel.choices, default=Channel.WEB)
     #: False for test data (a partner's test key): boarded only in the acquirer's test mode, never live
     livemode = models.BooleanField(default=True)
+    #: the partner's own reference for the application, unique per partner and mode (blank: none given)
+    external_id = models.CharField(max_length=100, blank=True)
     submitted_ip = models.GenericIPAddressField(null=True, blank=True)
     acquirer = models.CharField(max_length=20, choices=Acquirer.choices, default=Acquirer.STRIPE)
 
@@ -114,6 +116,11 @@ class Application(PostalAddress, Timestamped):
                 condition=Q(tax_id_type__in=["", "ein"]) | Q(entity_type="sole_proprietorship"),
                 name="only_sole_proprietors_use_ssn_or_itin",
             ),
+            models.UniqueConstraint(
+                fields=["partner", "livemode", "external_id"],
+                condition=~Q(external_id=""),
+                name="external_id_unique_per_partner",
+            ),
             models.CheckConstraint(condition=Q(monthly_volume_cents__gte=0), name="volume_not_negative"),
             models.CheckConstraint(condition=Q(average_ticket_cents__gte=0), name="ticket_not_negative"),
         ]
@@ -123,6 +130,8 @@ class Application(PostalAddress, Timestamped):
             models.Index(fields=["decided_at"], name="application_decided_at"),
             models.Index(fields=["state"], name="application_state"),
             models.Index(fields=["tax_id_last4"], name="application_tax_id_last4"),
+            # The partner API's list: one partner's applications of one mode, newest first.
+            models.Index(fields=["partner", "livemode", "-created_at"], name="application_partner_list"),
         ]
         triggers = [application_livemode_trigger()]
 

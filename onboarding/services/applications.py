@@ -218,6 +218,12 @@ def application_request_document_revision(
         )
 
 
+def _info_requested(current: Application) -> None:
+    # Screening may also move to in_review: an answer without an open request must not be that move.
+    if current.state != AppState.INFO_REQUESTED:
+        raise InvalidTransition(_("There is no open information request to answer."))
+
+
 def application_answer_info(*, application: Application, actor: Actor, answer: str) -> None:
     """The merchant (or partner) answers: the application returns to the officers.
 
@@ -230,7 +236,12 @@ def application_answer_info(*, application: Application, actor: Actor, answer: s
     )
     with transaction.atomic():
         application_transition(
-            application, target=AppState.IN_REVIEW, actor=actor, action="info_answered", reason_code="info_answered"
+            application,
+            target=AppState.IN_REVIEW,
+            actor=actor,
+            action="info_answered",
+            reason_code="info_answered",
+            guard=_info_requested,
         )
         InfoRequest.objects.filter(application=application, answered_at__isnull=True).update(
             answer=answer, answered_at=timezone.now()

@@ -14,9 +14,10 @@ active language (``gettext``, built when raised).
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from onboarding import crypto, sections, validation
 from onboarding.errors import InvalidTransition, ValidationFailed
@@ -350,6 +351,27 @@ def _write(application, *, business, parties, bank_account, stores, wallets) -> 
         _save_wallets(application, wallet_rows)
 
 
+EXTERNAL_ID_CONSTRAINT = "external_id_unique_per_partner"
+EXTERNAL_ID_TAKEN = gettext_noop("Another of your applications already has this external_id.")
+
+
+def _external_id(application: Application, value) -> str:
+    errors = FieldErrors()
+    cleaned = errors.clean("external_id", clean_text, value, max_length=text_limit(Application, "external_id"))
+    errors.raise_if_any()
+    if cleaned and application.partner is None:
+        raise ValidationFailed(
+            _("Please correct the errors below."), fields={"external_id": [_("Only partners set this.")]}
+        )
+    taken = Application.objects.filter(partner=application.partner, livemode=application.livemode, external_id=cleaned)
+    if cleaned and taken.exists():
+        raise ValidationFailed(
+            _("Please correct the errors below."),
+            fields={"external_id": [_(EXTERNAL_ID_TAKEN)]},
+        )
+    return cleaned
+
+
 def application_create_draft(
     *,
     actor: Actor,
@@ -360,9 +382,11 @@ def application_create_draft(
     stores: list[dict] | None = None,
     wallets: list[dict] | None = None,
     livemode: bool = True,
+    external_id="",
 ) -> Application:
     """Start an application for a merchant user (web) or a partner (API). ``livemode`` is fixed here (a
-    partner's test key starts test data): a test application and its merchant stay test for good."""
+    partner's test key starts test data): a test application and its merchant stay test for good.
+    ``external_id`` is the partner's own reference, unique among its applications of the same mode."""
     application = Application(
         channel=channel,
         livemode=bool(livemode),
@@ -370,24 +394,31 @@ def application_create_draft(
         applicant=actor.user if actor.kind == "user" else None,
         partner=actor.partner if actor.kind == "partner" else None,
     )
-    with transaction.atomic():
-        _write(
-            application,
-            business={} if business is None else business,
-            parties=parties,
-            bank_account=bank_account,
-            stores=stores,
-            wallets=wallets,
-        )
-        event_record(
-            actor=actor,
-            subject=application,
-            action="created",
-            to_state=AppState.DRAFT,
-            reason_code="created",
-            shared=True,
-        )
-        application_requirements_changed(application=application)
+    application.external_id = _external_id(application, external_id)
+    try:
+        with transaction.atomic():
+            _write(
+                application,
+                business={} if business is None else business,
+                parties=parties,
+                bank_account=bank_account,
+                stores=stores,
+                wallets=wallets,
+            )
+            event_record(
+                actor=actor,
+                subject=application,
+                action="created",
+                to_state=AppState.DRAFT,
+                reason_code="created",
+                shared=True,
+            )
+            application_requirements_changed(application=application)
+    except IntegrityError as exc:
+        # Two creations with one external_id at once: the constraint lets one through; the other is told.
+        if EXTERNAL_ID_CONSTRAINT not in str(exc):
+            raise
+        raise ValidationFailed(_("Please correct the errors below."), fields={"external_id": [_(EXTERNAL_ID_TAKEN)]})
     return application
 
 
