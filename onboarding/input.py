@@ -137,6 +137,8 @@ def key_text(key: Any) -> str:
     """An unknown key as it can be shown back in an error key: always valid UTF-8, never huge."""
     text = key if isinstance(key, str) else str(key)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    # Control characters shown escaped: a NUL could not even be stored (PostgreSQL text refuses it).
+    text = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
     return text if len(text) <= KEY_SHOWN_MAX else text[:KEY_SHOWN_MAX] + "…"
 
 

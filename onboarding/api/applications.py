@@ -19,6 +19,7 @@ from onboarding.api.serializers import (
     application_queryset,
 )
 from onboarding.errors import ValidationFailed
+from onboarding.input import key_text
 from onboarding.models import Channel
 from onboarding.services.applications import application_answer_info, application_submit, application_withdraw
 from onboarding.services.drafts import application_create_draft, application_update_draft
@@ -80,7 +81,7 @@ def _sections(data, *, allowed: frozenset[str] = TOP_LEVEL) -> dict:
     """The request body as the draft service takes it; an unknown top-level field is a field error."""
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": ["Send a JSON object."]})
-    unknown = sorted(str(key) for key in data if key not in allowed)
+    unknown = sorted(key_text(key) for key in data if key not in allowed)
     if unknown:
         raise ValidationFailed("Please correct the errors below.", fields=dict.fromkeys(unknown, ["Unknown field."]))
     return {name: items_from_api(name, data[name]) for name in SECTION_NAMES if name in data}
@@ -231,7 +232,7 @@ def _body(data, serializer_class) -> dict:
     if not isinstance(data, dict):
         raise ValidationError({"non_field_errors": ["Send a JSON object."]})
     allowed = set(serializer_class().fields)
-    unknown = sorted(str(key) for key in data if key not in allowed)
+    unknown = sorted(key_text(key) for key in data if key not in allowed)
     if unknown:
         raise ValidationFailed("Please correct the errors below.", fields=dict.fromkeys(unknown, ["Unknown field."]))
     return data

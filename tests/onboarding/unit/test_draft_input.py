@@ -319,3 +319,10 @@ def test_a_user_agent_is_recorded_even_with_characters_a_database_refuses():
     agreement.refresh_from_db()
     assert agreement.user_agent.startswith("Mozilla/5.0\ufffd (X11\ufffd) x")
     assert len(agreement.user_agent) == 500
+
+
+def test_an_unknown_field_name_with_control_characters_is_shown_escaped_and_can_be_stored():
+    user = UserFactory()
+    with pytest.raises(ValidationFailed) as caught:
+        application_create_draft(actor=Actor.for_user(user), business={"na\x00me\x1f": "x"})
+    assert list(caught.value.fields) == ["business.na\\x00me\\x1f"]

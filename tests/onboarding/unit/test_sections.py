@@ -17,6 +17,7 @@ NOT_DATA = {
     "first_in_review_at", "requires_second_approval", "first_approver", "first_approved_at", "currency",
     "created_at", "updated_at", "position", "tax_id_last4", "tax_id_index", "id_number_last4", "id_number_index",
     "account_last4", "account_index", "eligibility", "eligibility_reason", "store", "livemode",
+    "external_id",
     "risk_score", "risk_band", "risk_rank", "open_hit_count", "assigned_to", "assigned_at",
     "waiting_since",
 }  # fmt: skip

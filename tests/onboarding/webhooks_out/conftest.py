@@ -95,7 +95,7 @@ def endpoint_for(partner, url: str, *, livemode: bool = False, event_types=("*",
 
 def partner_application(partner, *, livemode: bool = False, **overrides) -> Application:
     """A complete, signed draft that came from ``partner`` (as the API will create them)."""
-    application = draft_application(**overrides)
-    Application.objects.filter(pk=application.pk).update(partner=partner, livemode=livemode, channel="api")
+    application = draft_application(livemode=livemode, **overrides)
+    Application.objects.filter(pk=application.pk).update(partner=partner, channel="api")
     application.refresh_from_db()
     return application
