@@ -50,7 +50,7 @@ def purge_queue(broker_url: str, queue: str) -> None:
 
 @contextmanager
 def celery_worker(*, broker_url: str, queue: str, log_path: Path, pool: str = "prefork", concurrency: int = 1):
-    """A real worker process consuming ``queue`` from ``broker_url`` against the test database (``solo``:
+    """A real worker process consuming ``queue`` from ``broker_url`` against the test database (``threads``:
     one process, which a test can SIGKILL with the task it runs)."""
     env = {
         **os.environ,
@@ -95,8 +95,11 @@ def wait_sweeping(predicate, *, what: str, timeout: float = 90, diagnosis=None):
 
 
 class RestartableWorker:
-    """A ``solo`` worker a test starts, stops and kills (SIGKILL: no shutdown and no acknowledgement, the
-    task it held vanishes with it) and starts again, as a crash and a restart would."""
+    """A one-process worker a test starts, stops and kills (SIGKILL: no shutdown and no acknowledgement, the
+    task it held vanishes with it) and starts again, as a crash and a restart would.
+
+    One thread of the ``threads`` pool, not ``solo``: with RabbitMQ (celery and kombu 5.7) a solo worker
+    stalls about ten seconds at a time while messages wait in the queue."""
 
     def __init__(self, *, broker_url: str, queue: str, log_path: Path):
         self.broker_url, self.queue, self.log_path = broker_url, queue, log_path
@@ -105,7 +108,7 @@ class RestartableWorker:
 
     def start_worker(self) -> None:
         self._worker = celery_worker(broker_url=self.broker_url, queue=self.queue, log_path=self.log_path,
-                                     pool="solo")  # fmt: skip
+                                     pool="threads")  # fmt: skip
         self.process = self._worker.__enter__()
 
     def stop_worker(self) -> None:
