@@ -199,6 +199,7 @@ def run_activation(ids: list[str], expected_terminals: int) -> float:
     """Publish the boarding of every application; type each device code as soon as its terminal waits for
     it; sweep due owed work as beat would. Returns the seconds until every terminal is active."""
     from django.db import connection
+    from django.db.models import Count
 
     from onboarding.models import Application
     from onboarding.services.actors import Actor
@@ -221,6 +222,7 @@ def run_activation(ids: list[str], expected_terminals: int) -> float:
     typed: set[int] = set()
     typing: list = []
     boarded_at = None
+    progress_at = 10.0
     # Many merchants type their codes at once: one after another from this loop, the typing itself (a
     # transaction each on a loaded machine) would be what the benchmark measures.
     typists = ThreadPoolExecutor(max_workers=TYPISTS)
@@ -247,6 +249,14 @@ def run_activation(ids: list[str], expected_terminals: int) -> float:
         if active == expected_terminals:
             typists.shutdown()
             return time.monotonic() - started
+        if time.monotonic() - started >= progress_at:  # where the time goes, as it goes
+            progress_at = time.monotonic() - started + 10
+            states = dict(Terminal.objects.values_list("state").annotate(n=Count("pk")).order_by())
+            boarded = Application.objects.filter(state="boarded").count()
+            shown = (TerminalState.REQUESTED, TerminalState.AWAITING_DEVICE, TerminalState.ACTIVATING,
+                     TerminalState.ACTIVE)  # fmt: skip
+            print(f"  {time.monotonic() - started:5.0f} s: {boarded} boarded; terminals "
+                  + ", ".join(f"{states.get(state, 0)} {state}" for state in shown))  # fmt: skip
         time.sleep(0.25)
 
 
