@@ -11,7 +11,9 @@ lives in Redis (``ACQUIRER_RATE_LIMIT_URL``, default db 2 of the local Redis). E
 What is timed: from the moment the 500 boarding tasks are published until the last of the 1,500 terminals
 is ``active``. Meanwhile this process does what a merchant and beat would: it types the simulated
 registration code of every terminal that waits for its device, and publishes owed work that comes due
-(the poll of an account still in verification, a retry). The acquirer's asynchronous verification is left
+(the poll of an account still in verification, every second here, a retry), after the product's default
+grace (``PENDING_WORK_GRACE_SECONDS``: with a shorter one, a task that only waits in a long queue is
+published again and done twice). The acquirer's asynchronous verification is left
 to its own clock (``VERIFICATION_SECONDS``); its webhooks are off during that phase and timed apart
 afterwards: one signed ``account.updated`` per merchant posted to the portal's webhook endpoint (gunicorn),
 its answer time, and the time until the worker has processed every event.
@@ -55,7 +57,6 @@ os.environ.update(
     CELERY_TASK_DEFAULT_QUEUE=QUEUE,
     PORTAL_VAR_DIR=str(VAR_DIR),
     DJANGO_SETTINGS_MODULE="portal.settings",
-    PENDING_WORK_GRACE_SECONDS="30",
     LOG_LEVEL="WARNING",
 )
 
@@ -172,7 +173,6 @@ def start_worker(acquirer_url: str, concurrency: int, rate_limit: float, log_pat
         "ACQUIRER_RATE_LIMIT_PER_SECOND": str(rate_limit),
         "ACQUIRER_RATE_LIMIT_URL": LIMITER_URL,
         "BOARDING_POLL_SECONDS": "1",
-        "PENDING_WORK_GRACE_SECONDS": "30",
         "LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", QUEUE, "--pool", "threads",
