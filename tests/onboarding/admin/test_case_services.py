@@ -84,7 +84,7 @@ def test_a_confirmed_match_records_the_blocking_decision_and_the_ofac_due_date(s
     assert report.decision == OfacReport.Decision.BLOCKED and report.confirmed_by == senior
     start = report.confirmed_at.astimezone(OFAC_TIME_ZONE).date()
     assert report.due_on == business_days_after(start, 10) and is_business_day(report.due_on)
-    assert (report.due_on - start).days >= 14  # ten business days span at least two weekends
+    assert (report.due_on - start).days >= 12  # two working weeks: twelve days from a Sunday, fourteen from a weekday
     event = Event.objects.get(subject_id=hit.public_id, action="ofac_report_due")
     assert event.visibility == "internal" and event.details["due_on"] == report.due_on.isoformat()
 
