@@ -85,7 +85,8 @@ def _claim(delivery: WebhookDelivery) -> WebhookAttempt | None:
 def _send(delivery: WebhookDelivery) -> http.Answer:
     """Step 2: the signed POST (no transaction is open)."""
     body = event_body(delivery.event)
-    headers = {HEADER: signature_header(delivery.endpoint.secret, body)}
+    current, *older = delivery.endpoint.signing_secrets()
+    headers = {HEADER: signature_header(current, body, older=older)}
     return http.post(delivery.endpoint.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
 
 
