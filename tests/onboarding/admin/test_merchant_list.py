@@ -7,23 +7,15 @@ from django.urls import reverse
 from onboarding.models import Merchant, Partner
 from onboarding.selectors import merchants_for_partner
 from onboarding.states import MerchantState
-from tests.factories import officer
-from tests.staff import staff_login
+from tests.onboarding.testmode.test_queue_and_figures import listed as listed_at
+from tests.onboarding.testmode.test_queue_and_figures import signed_in  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 MERCHANTS = reverse("admin:onboarding_merchant_changelist")
 
 
-@pytest.fixture
-def signed_in(client):
-    staff_login(client, officer())
-    return client
-
-
 def listed(client, **params) -> set[str]:
-    response = client.get(MERCHANTS, params)
-    assert response.status_code == 200
-    return {row.public_id for row in response.context["cl"].result_list}
+    return listed_at(client, MERCHANTS, **params)
 
 
 def merchant(name: str, *, partner=None, livemode: bool = True) -> Merchant:
@@ -31,7 +23,7 @@ def merchant(name: str, *, partner=None, livemode: bool = True) -> Merchant:
                                    livemode=livemode, state=MerchantState.ACTIVE)  # fmt: skip
 
 
-def test_live_merchants_by_default_and_test_ones_when_asked(signed_in):
+def test_live_merchants_by_default_and_test_ones_when_asked(signed_in):  # noqa: F811 (the fixture)
     live = merchant("Lotus Garden LLC")
     test = merchant("Sandbox Tea LLC", livemode=False)
     assert listed(signed_in) == {live.public_id}
@@ -41,7 +33,7 @@ def test_live_merchants_by_default_and_test_ones_when_asked(signed_in):
     assert listed(signed_in, mode="nonsense") == {live.public_id}
 
 
-def test_the_partner_filter_lists_what_the_partners_keys_reach_in_the_mode_shown(signed_in):
+def test_the_partner_filter_lists_what_the_partners_keys_reach_in_the_mode_shown(signed_in):  # noqa: F811 (the fixture)
     partner = Partner.objects.create(name="Bay Area Payments ISO", kind="iso")
     other = Partner.objects.create(name="Harbour ISO", kind="iso")
     live = merchant("Pearl River LLC", partner=partner)
@@ -58,7 +50,7 @@ def test_the_partner_filter_lists_what_the_partners_keys_reach_in_the_mode_shown
     assert "Bay Area Payments ISO" in page and "Harbour ISO" in page  # offered as choices
 
 
-def test_the_filters_combine_with_the_state(signed_in):
+def test_the_filters_combine_with_the_state(signed_in):  # noqa: F811 (the fixture)
     partner = Partner.objects.create(name="Bay Area Payments ISO", kind="iso")
     active = merchant("Pearl River LLC", partner=partner)
     suspended = merchant("Jade Dragon LLC", partner=partner)
