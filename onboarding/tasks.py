@@ -81,3 +81,12 @@ def deliver_webhook(public_id: str) -> str:
 
     with work.failures_recorded(subject_type="onboarding.webhookdelivery", subject_id=public_id, kind=WEBHOOK_WORK):
         return webhook_delivery_attempt(public_id=public_id)
+
+
+@shared_task(**RELIABLE)
+def purge_partner_records() -> dict:
+    """Beat: delete old idempotency keys, partner events past the catch-up window whose deliveries are all
+    finished, and long-expired onboarding links (in batches; the next run carries on)."""
+    from onboarding.services.partner_records_purge import partner_records_purge
+
+    return partner_records_purge().as_dict()

@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onboarding.tasks.expire_info_requests",
         "schedule": timedelta(hours=1),
     },
+    "purge-partner-records": {
+        "task": "onboarding.tasks.purge_partner_records",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # Owed work is re-published when it has waited this long without being done, with a growing back-off;
@@ -417,6 +421,20 @@ PARTNER_API_REQUESTS_PER_MINUTE = env_int("PARTNER_API_REQUESTS_PER_MINUTE", 600
 # answered within PARTNER_API_IDEMPOTENCY_LOCK_SECONDS is taken to have died, and a retry may take over.
 PARTNER_API_IDEMPOTENCY_HOURS = env_int("PARTNER_API_IDEMPOTENCY_HOURS", 24)
 PARTNER_API_IDEMPOTENCY_LOCK_SECONDS = env_int("PARTNER_API_IDEMPOTENCY_LOCK_SECONDS", 60)
+# The hourly purge (onboarding.services.partner_records_purge) deletes what the partner API no longer
+# needs: idempotency keys older than IDEMPOTENCY_KEEP_HOURS (never before they stop being replayed),
+# partner events past the catch-up window (PARTNER_EVENTS_DAYS) whose deliveries are all finished, and
+# onboarding links ONBOARDING_LINK_KEEP_DAYS after they expired; PURGE_BATCH_SIZE rows per transaction.
+IDEMPOTENCY_KEEP_HOURS = env_int("IDEMPOTENCY_KEEP_HOURS", 48)
+SHORTEST_IDEMPOTENCY_KEEP_HOURS = max(24, PARTNER_API_IDEMPOTENCY_HOURS)
+if IDEMPOTENCY_KEEP_HOURS < SHORTEST_IDEMPOTENCY_KEEP_HOURS:
+    raise ImproperlyConfigured("IDEMPOTENCY_KEEP_HOURS must be at least 24 and at least PARTNER_API_IDEMPOTENCY_HOURS.")
+ONBOARDING_LINK_KEEP_DAYS = env_int("ONBOARDING_LINK_KEEP_DAYS", 7)
+if ONBOARDING_LINK_KEEP_DAYS < 1:
+    raise ImproperlyConfigured("ONBOARDING_LINK_KEEP_DAYS must be at least 1.")
+PURGE_BATCH_SIZE = env_int("PURGE_BATCH_SIZE", 500)
+if PURGE_BATCH_SIZE < 1:
+    raise ImproperlyConfigured("PURGE_BATCH_SIZE must be at least 1.")
 SPECTACULAR_SETTINGS = {
     "TITLE": "WalletBoard partner API",
     "DESCRIPTION": (

@@ -1,5 +1,5 @@
-"""Partners' webhook endpoints (the signing secret is shown once, on the page after creating one) and the
-delivery log: every event owed to every endpoint, with its attempts, and sending again."""
+"""Partners' webhook endpoints (the signing secret is shown once, on the page after creating one or rolling
+its secret) and the delivery log: every event owed to every endpoint, with its attempts, and sending again."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,10 +12,12 @@ from onboarding.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, 
 from onboarding.services.actors import Actor
 from onboarding.services.webhook_deliveries import RESEND_PERM, webhook_delivery_resend
 from onboarding.services.webhook_endpoints import (
+    MAX_ROLL_OVERLAP_HOURS,
     webhook_endpoint_check,
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_ping,
+    webhook_endpoint_roll_secret,
     webhook_endpoint_update,
 )
 from onboarding.webhooks_out.event_types import partner_event_types
@@ -61,22 +63,48 @@ class EndpointForm(forms.ModelForm):
         pass  # the services write the row; the model's own validation would refuse the encrypted secret's absence
 
 
+class RollSecretForm(forms.Form):
+    expires_in_hours = forms.IntegerField(
+        label="Hours the current secret keeps signing beside the new one",
+        min_value=0,
+        max_value=MAX_ROLL_OVERLAP_HOURS,
+        initial=24,
+        help_text=f"0 stops it at once; {MAX_ROLL_OVERLAP_HOURS} (a week) at most.",
+    )
+
+
+def secret_page(request, admin_site, endpoint: WebhookEndpoint, secret: str, *, rolled: bool) -> TemplateResponse:
+    """The one page that shows a secret: rendered, never redirected to, so the secret is in no message store
+    or URL (the admin's views are never cached: no-store, this page with them)."""
+    context = {
+        **admin_site.each_context(request),
+        "title": "Signing secret rolled" if rolled else "Webhook endpoint created",
+        "endpoint": WebhookEndpoint.objects.select_related("partner").get(pk=endpoint.pk),
+        "secret": secret,
+        "rolled": rolled,
+        "back": reverse("admin:onboarding_webhookendpoint_changelist"),
+    }
+    return TemplateResponse(request, "admin/onboarding/webhookendpoint/secret.html", context)
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
     list_display = ("public_id", "partner", "url", "livemode", "enabled", "event_types", "created_at", "deleted_at")
     list_filter = ("livemode", "enabled")
     search_fields = ("public_id", "url", "partner__name", "partner__public_id")
-    actions = ["ping", "delete_endpoints"]
+    actions = ["ping", "roll_secret", "delete_endpoints"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ("public_id", "partner", "livemode", "created_at", "deleted_at") if obj else ()
+        if obj is None:
+            return ()
+        return ("public_id", "partner", "livemode", "previous_secret_expires_at", "created_at", "deleted_at")
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("partner", "livemode", "url", "event_types", "description")
-        return ("public_id", "partner", "livemode", "url", "event_types", "description", "enabled", "created_at",
-                "deleted_at")  # fmt: skip
+        return ("public_id", "partner", "livemode", "url", "event_types", "description", "enabled",
+                "previous_secret_expires_at", "created_at", "deleted_at")  # fmt: skip
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -114,16 +142,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         pass  # no relations beyond the partner, which the service wrote
 
     def response_add(self, request, obj, post_url_continue=None):
-        # Rendered, never redirected: the secret is on this one page, in no message store or URL.
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Webhook endpoint created",
-            "endpoint": WebhookEndpoint.objects.select_related("partner").get(pk=obj.pk),
-            "secret": request.webhook_endpoint_secret,
-            "back": reverse("admin:onboarding_webhookendpoint_changelist"),
-        }
-        # The admin's views are never cached (no-store), this page with them.
-        return TemplateResponse(request, "admin/onboarding/webhookendpoint/secret.html", context)
+        return secret_page(request, self.admin_site, obj, request.webhook_endpoint_secret, rolled=False)
 
     @admin.action(description="Send a test ping", permissions=["change"])
     def ping(self, request, queryset):
@@ -136,6 +155,35 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             answer = delivery.last_status_code or delivery.last_error or "no answer"
             level = messages.SUCCESS if delivery.status == WebhookDelivery.Status.SUCCEEDED else messages.WARNING
             self.message_user(request, f"{endpoint.public_id}: ping answered {answer}", level=level)
+
+    @admin.action(description="Roll the signing secret (the new one is shown once)", permissions=["change"])
+    def roll_secret(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one endpoint: its new secret is shown once.", messages.ERROR)
+            return None
+        endpoint = queryset.select_related("partner").get()
+        form = RollSecretForm(request.POST if "expires_in_hours" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Roll the signing secret",
+                "endpoint": endpoint,
+                "earlier_secret_valid": len(endpoint.signing_secrets()) > 1,
+                "form": form,
+                "action": request.POST["action"],
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/onboarding/webhookendpoint/roll_secret.html", context)
+        try:
+            endpoint, secret = webhook_endpoint_roll_secret(
+                endpoint=endpoint,
+                actor=Actor.for_user(request.user),
+                expires_in_hours=form.cleaned_data["expires_in_hours"],
+            )
+        except DomainError as exc:
+            self.message_user(request, f"{endpoint.public_id}: {exc.message}", level=messages.ERROR)
+            return None
+        return secret_page(request, self.admin_site, endpoint, secret, rolled=True)
 
     @admin.action(description="Delete (it receives nothing more; its log stays)", permissions=["change"])
     def delete_endpoints(self, request, queryset):

@@ -1,19 +1,28 @@
-"""The review queue's filters. Each reads columns of the application row (or one indexed subquery), so a
-filtered page costs what an unfiltered one does."""
+"""The review queue's filters (the mode and partner filters serve the merchants too). Each reads columns of
+the application row (or one indexed subquery), so a filtered page costs what an unfiltered one does."""
 
 from datetime import timedelta
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 
 from onboarding.admin.base import AssigneeFilter
-from onboarding.models import RiskBand
+from onboarding.models import Partner, RiskBand
 from onboarding.review_queue import screened_against_stale_data, waiting_for_officer
+from onboarding.selectors import applications_for_partner, merchants_for_partner
 from onboarding.states import AppState
 
 WAITING = "waiting"
 ANY = "any"
 LIVE, TEST, ALL_MODES = "live", "test", "all"
+#: the livemode values each choice of the mode filter shows
+MODE_LIVEMODES = {LIVE: (True,), TEST: (False,), ALL_MODES: (True, False)}
+
+
+def chosen_mode(value) -> str:
+    """The mode filter's choice for its parameter's ``value``: live unless test or all is asked for."""
+    return value if value in MODE_LIVEMODES else LIVE
 
 
 class QueueStateFilter(admin.SimpleListFilter):
@@ -64,7 +73,7 @@ class ModeFilter(admin.SimpleListFilter):
         return [(LIVE, "Live"), (TEST, "Test"), (ALL_MODES, "All")]
 
     def _chosen(self) -> str:
-        return self.value() if self.value() in (LIVE, TEST, ALL_MODES) else LIVE
+        return chosen_mode(self.value())
 
     def queryset(self, request, queryset):
         chosen = self._chosen()
@@ -84,6 +93,38 @@ class ModeFilter(admin.SimpleListFilter):
 
 class MerchantModeFilter(ModeFilter):
     field = "merchant__livemode"
+
+
+class PartnerFilter(admin.SimpleListFilter):
+    """A partner's own rows, through the selector the partner API scopes with, in the modes the mode filter
+    shows: what an officer lists as a partner's is exactly what that partner's keys reach."""
+
+    title = "partner"
+    parameter_name = "partner"
+    #: ``selector(partner=…, livemode=…)``: the partner's own rows of one mode
+    selector = None
+
+    def lookups(self, request, model_admin):
+        return list(Partner.objects.order_by("name", "id").values_list("public_id", "name"))
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        partner = Partner.objects.filter(public_id=self.value()).first()
+        if partner is None:
+            return queryset.none()
+        scoped = Q()
+        for livemode in MODE_LIVEMODES[chosen_mode(request.GET.get(ModeFilter.parameter_name))]:
+            scoped |= Q(pk__in=self.selector(partner=partner, livemode=livemode).values("pk"))
+        return queryset.filter(scoped)
+
+
+class ApplicationPartnerFilter(PartnerFilter):
+    selector = staticmethod(applications_for_partner)
+
+
+class MerchantPartnerFilter(PartnerFilter):
+    selector = staticmethod(merchants_for_partner)
 
 
 class RiskBandFilter(admin.SimpleListFilter):
@@ -163,7 +204,7 @@ QUEUE_FILTERS = (
     ModeFilter,
     RiskBandFilter,
     OpenHitsFilter,
-    "partner",
+    ApplicationPartnerFilter,
     "channel",
     AssigneeFilter,
     WaitingLongerThanFilter,

@@ -7,8 +7,11 @@ none. The event's ``data`` is a snapshot made for partners: public ids, states, 
 masked values; never personal data (identifiers, dates of birth, bank numbers, names of individuals).
 """
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from onboarding.fields import EncryptedCharField
 from onboarding.ids import PublicIdField
@@ -16,8 +19,11 @@ from onboarding.ids import PublicIdField
 
 class WebhookEndpoint(models.Model):
     """Where a partner wants events: a URL, the event types it chose, its signing secret (encrypted at
-    rest and shown once, when it is created) and whether it is on. Test-mode endpoints receive only
-    test-mode events, live ones only live events."""
+    rest and shown once, when it is created or rolled) and whether it is on. Test-mode endpoints receive
+    only test-mode events, live ones only live events.
+
+    After a roll the previous secret keeps signing too until ``previous_secret_expires_at``, so a partner
+    can change its receiver's secret without refusing a delivery meanwhile."""
 
     public_id = PublicIdField(prefix="we")
     partner = models.ForeignKey("onboarding.Partner", on_delete=models.PROTECT, related_name="webhook_endpoints")
@@ -27,7 +33,10 @@ class WebhookEndpoint(models.Model):
     event_types = models.JSONField(default=list)
     enabled = models.BooleanField(default=True)
     livemode = models.BooleanField()
-    secret = EncryptedCharField(help_text="Signing secret (encrypted; shown once when created)")
+    secret = EncryptedCharField(help_text="Signing secret (encrypted; shown once when created or rolled)")
+    previous_secret = EncryptedCharField(help_text="The secret before the last roll (encrypted)")
+    #: the previous secret signs beside the current one until then
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     #: a deleted endpoint keeps its rows (the delivery log names it) and receives nothing more
@@ -36,12 +45,28 @@ class WebhookEndpoint(models.Model):
     class Meta:
         ordering = ["partner", "id"]
         indexes = [models.Index(fields=["partner", "livemode"], name="webhook_endpoint_partner")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(previous_secret__isnull=True, previous_secret_expires_at__isnull=True)
+                | Q(previous_secret__isnull=False, previous_secret_expires_at__isnull=False),
+                name="previous_secret_has_expiry",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.url} ({self.public_id})"
 
     def receives(self, event_type: str) -> bool:
         return "*" in self.event_types or event_type in self.event_types
+
+    def signing_secrets(self, now: datetime | None = None) -> list[str]:
+        """The secrets a delivery is signed with now: the current one first, then the previous one while it
+        is still valid."""
+        now = now or timezone.now()
+        secrets = [self.secret]
+        if self.previous_secret and self.previous_secret_expires_at and self.previous_secret_expires_at > now:
+            secrets.append(self.previous_secret)
+        return secrets
 
 
 class WebhookEvent(models.Model):

@@ -50,6 +50,7 @@ def application_snapshot(application: Application) -> dict:
         "id": application.public_id,
         "object": "application",
         "livemode": application.livemode,
+        "external_id": application.external_id or None,
         "state": application.state,
         "merchant": application.merchant.public_id if application.merchant_id else None,
         "business_name": business_name(
@@ -70,6 +71,21 @@ def requirements_snapshot(application: Application) -> dict:
         return application_requirements(application).as_dict()
 
 
+def merchant_external_id(merchant: Merchant, current: Application | None) -> str | None:
+    """The partner's own reference for the merchant: its current application's, else that of its earliest
+    application that has one. Only the merchant's partner's applications count: another partner's
+    reference is not this partner's to read."""
+    if current is not None and current.partner_id == merchant.partner_id and current.external_id:
+        return current.external_id
+    return (
+        merchant.applications.filter(partner_id=merchant.partner_id)
+        .exclude(external_id="")
+        .order_by("id")
+        .values_list("external_id", flat=True)
+        .first()
+    )
+
+
 def merchant_snapshot(merchant: Merchant) -> dict:
     application = merchant.current_application or merchant.applications.order_by("id").first()
     entity_type = application.entity_type if application else ""
@@ -77,6 +93,7 @@ def merchant_snapshot(merchant: Merchant) -> dict:
         "id": merchant.public_id,
         "object": "merchant",
         "livemode": merchant.livemode,
+        "external_id": merchant_external_id(merchant, merchant.current_application),
         "state": merchant.state,
         "business_name": business_name(legal_name=merchant.legal_name, dba=merchant.dba, entity_type=entity_type),
         "wallets": [{"wallet": w.wallet, "status": w.status} for w in merchant.wallets.order_by("wallet")],

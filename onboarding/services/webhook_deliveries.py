@@ -85,7 +85,8 @@ def _claim(delivery: WebhookDelivery) -> WebhookAttempt | None:
 def _send(delivery: WebhookDelivery) -> http.Answer:
     """Step 2: the signed POST (no transaction is open)."""
     body = event_body(delivery.event)
-    headers = {HEADER: signature_header(delivery.endpoint.secret, body)}
+    current, *older = delivery.endpoint.signing_secrets()
+    headers = {HEADER: signature_header(current, body, older=older)}
     return http.post(delivery.endpoint.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
 
 
@@ -176,7 +177,9 @@ def webhook_delivery_resend(*, delivery: WebhookDelivery, actor: Actor) -> Webho
     _ensure_may_resend(delivery, actor)
     now = timezone.now()
     with transaction.atomic():
-        locked = WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery.pk)
+        locked = WebhookDelivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery.pk).first()
+        if locked is None:  # purged with its event (past the catch-up window) while this was asked
+            raise InvalidTransition(_("This delivery is no longer kept."))
         endpoint = locked.endpoint
         if endpoint.deleted_at is not None or not endpoint.enabled:
             raise InvalidTransition(_("The endpoint is deleted or switched off; switch it on to send to it."))

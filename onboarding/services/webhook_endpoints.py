@@ -1,8 +1,11 @@
 """A partner's webhook endpoints: created (the signing secret is returned once, then kept only
-encrypted), changed, switched off or deleted, listed, and tested with a ping. The admin and the partner
-API call these; a partner acts only on its own endpoints, in the mode of its key."""
+encrypted), changed, switched off or deleted, listed, tested with a ping, and given a new secret (a roll,
+during which the previous secret signs too). The admin and the partner API call these; a partner acts only
+on its own endpoints, in the mode of its key."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -22,6 +25,8 @@ from onboarding.webhooks_out.signature import new_secret
 from onboarding.work import owed_work_done
 
 MAX_ENDPOINTS_PER_MODE = 16
+#: how long the previous secret may keep signing after a roll (Stripe's longest is a week, too)
+MAX_ROLL_OVERLAP_HOURS = 7 * 24
 ADD_PERM, CHANGE_PERM = "onboarding.add_webhookendpoint", "onboarding.change_webhookendpoint"
 
 
@@ -168,6 +173,50 @@ def _cancel_pending(endpoint: WebhookEndpoint) -> None:
             status=WebhookDelivery.Status.CANCELLED, next_attempt_at=None, lease_until=None
         )
         owed_work_done(subject=delivery, kind=WEBHOOK_WORK)
+
+
+def _clean_overlap(value, errors: FieldErrors) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ROLL_OVERLAP_HOURS:
+        errors.add(
+            "expires_in_hours",
+            _("Give a whole number of hours from 0 to %(most)d.") % {"most": MAX_ROLL_OVERLAP_HOURS},
+        )
+        return 0
+    return value
+
+
+def webhook_endpoint_roll_secret(
+    *, endpoint: WebhookEndpoint, actor: Actor, expires_in_hours: int = 24
+) -> tuple[WebhookEndpoint, str]:
+    """Give the endpoint a new signing secret; returns it with the secret, which is never shown again.
+
+    The secret it had keeps signing beside the new one for ``expires_in_hours`` (0: it stops at once; a
+    week at most), so every delivery meanwhile carries both signatures and the partner's receiver may
+    switch at any moment. Only two secrets are ever valid: a secret still valid from an earlier roll
+    stops now."""
+    _ensure_may_manage(endpoint.partner, actor, CHANGE_PERM)
+    errors = FieldErrors()
+    hours = _clean_overlap(expires_in_hours, errors)
+    errors.raise_if_any()
+    secret = new_secret()
+    with transaction.atomic():
+        # Locked, so that of two rolls at once the second keeps the first's secret as its previous one.
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        if locked.deleted_at is not None:
+            raise ValidationFailed(_("The endpoint was deleted."), fields={"endpoint": [_("Deleted.")]})
+        expires_at = timezone.now() + timedelta(hours=hours) if hours else None
+        locked.previous_secret = locked.secret if expires_at else None
+        locked.previous_secret_expires_at = expires_at
+        locked.secret = secret
+        locked.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"])
+        event_record(
+            actor=actor,
+            subject=locked,
+            action="webhook_endpoint_secret_rolled",
+            details={"previous_secret_expires_at": expires_at.isoformat() if expires_at else None},
+        )
+    endpoint.refresh_from_db()
+    return endpoint, secret
 
 
 def webhook_endpoints_for_partner(*, partner: Partner, livemode: bool | None = None) -> QuerySet[WebhookEndpoint]:

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Sequence
 
 HEADER = "WalletBoard-Signature"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the prefix of generated secrets, not a secret)
@@ -24,6 +25,8 @@ def signature(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def signature_header(secret: str, body: bytes, *, timestamp: int | None = None) -> str:
+def signature_header(secret: str, body: bytes, *, timestamp: int | None = None, older: Sequence[str] = ()) -> str:
+    """One ``v1`` for ``secret`` and, after it, one for each of the ``older`` secrets still valid (a roll)."""
     timestamp = int(time.time()) if timestamp is None else timestamp
-    return f"t={timestamp},{SCHEME}={signature(secret, timestamp, body)}"
+    signatures = "".join(f",{SCHEME}={signature(key, timestamp, body)}" for key in (secret, *older))
+    return f"t={timestamp}{signatures}"

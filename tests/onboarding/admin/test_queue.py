@@ -12,6 +12,7 @@ from django.utils import timezone
 from onboarding import roles
 from onboarding.models import Application, CheckResult, Event, Partner
 from onboarding.review_queue import queue_figures
+from onboarding.selectors import applications_for_partner
 from onboarding.services.actors import Actor
 from onboarding.services.assignment import application_assign_to_me
 from onboarding.states import AppState
@@ -94,8 +95,25 @@ def test_the_partner_filter(client, me):
     partner = Partner.objects.create(name="Bay Area Payments ISO", kind="iso")
     theirs = queued(partner=partner, channel="api")
     queued()
-    assert listed(client, partner__id__exact=partner.pk) == [theirs]
+    assert listed(client, partner=partner.public_id) == [theirs]
     assert "Bay Area Payments ISO" in client.get(QUEUE).content.decode()  # shown as the source
+
+
+def test_the_partner_filter_lists_what_the_partners_keys_reach_in_the_mode_shown(client, me):
+    partner = Partner.objects.create(name="Bay Area Payments ISO", kind="iso")
+    other = Partner.objects.create(name="Harbour ISO", kind="iso")
+    live = queued(partner=partner, channel="api")
+    test = queued(partner=partner, channel="api", livemode=False)
+    queued(partner=other, channel="api")
+    queued()
+    by_mode = {
+        "live": applications_for_partner(partner=partner, livemode=True),
+        "test": applications_for_partner(partner=partner, livemode=False),
+    }
+    assert ids(listed(client, partner=partner.public_id)) == ids(by_mode["live"]) == [live.public_id]
+    assert ids(listed(client, partner=partner.public_id, mode="test")) == ids(by_mode["test"]) == [test.public_id]
+    assert set(ids(listed(client, partner=partner.public_id, mode="all"))) == {live.public_id, test.public_id}
+    assert listed(client, partner="ptn_nobody", mode="all") == []
 
 
 @pytest.mark.parametrize(

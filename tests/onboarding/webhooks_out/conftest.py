@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.test import Client
 
 from onboarding.models import Application
+from onboarding.roles import ADMINISTRATOR
 from onboarding.services.actors import Actor
 from onboarding.services.partners import partner_create
 from onboarding.services.webhook_endpoints import webhook_endpoint_create
-from tests.factories import draft_application
+from tests.factories import draft_application, officer
+from tests.staff import staff_login, totp_enrol
 
 
 @dataclass
@@ -84,6 +87,16 @@ SYSTEM = Actor.system("tests")
 @pytest.fixture
 def partner(db):
     return partner_create(actor=SYSTEM, name="Harbour ISO", kind="iso")
+
+
+@pytest.fixture
+def administrator(role_groups):
+    """A client signed in as an administrator (who manages partners' endpoints)."""
+    user = officer(ADMINISTRATOR)
+    totp_enrol(user)
+    client = Client()
+    staff_login(client, user)
+    return client
 
 
 def endpoint_for(partner, url: str, *, livemode: bool = False, event_types=("*",)):

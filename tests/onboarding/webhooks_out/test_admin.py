@@ -4,27 +4,14 @@ page after it; the delivery log shows each attempt's answer; a ping reports its 
 import re
 
 import pytest
-from django.test import Client
 
 from onboarding.models import WebhookDelivery, WebhookEndpoint
-from onboarding.roles import ADMINISTRATOR
 from onboarding.services.actors import Actor
 from onboarding.services.applications import application_submit
 from onboarding.services.webhook_deliveries import webhook_delivery_attempt
-from tests.factories import officer
 from tests.onboarding.webhooks_out.conftest import endpoint_for, partner_application
-from tests.staff import staff_login, totp_enrol
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def administrator(role_groups):
-    user = officer(ADMINISTRATOR)
-    totp_enrol(user)
-    client = Client()
-    staff_login(client, user)
-    return client
 
 
 def test_the_secret_is_shown_once_on_creating_an_endpoint(administrator, partner):

@@ -18,6 +18,7 @@ from onboarding.services.merchants import merchant_suspend
 from onboarding.services.transitions import application_transition
 from onboarding.services.webhook_endpoints import webhook_endpoint_delete, webhook_endpoint_update
 from onboarding.states import AppState, MerchantState
+from onboarding.webhooks_out.wire import iso
 from payments.models import Terminal
 from payments.states import TerminalState
 from payments.terminals import terminal_transition
@@ -173,3 +174,70 @@ def test_a_terminal_activating_or_failing_tells_the_partner(partner):
     activated = WebhookEvent.objects.get(type="terminal.activated").data["object"]
     assert activated["id"] == terminal.public_id and activated["state"] == "active"
     assert activated["application"] == application.public_id and activated["store"] == request.store.public_id
+
+
+def test_the_application_snapshot_holds_the_partners_external_id_and_nothing_more(partner):
+    application = partner_application(partner)
+    Application.objects.filter(pk=application.pk).update(external_id="crm-42")
+    application_submit(application=application, actor=Actor.for_user(application.applicant))
+    application.refresh_from_db()
+    snapshot = WebhookEvent.objects.get(type="application.submitted").data["object"]
+    assert snapshot == {
+        "id": application.public_id,
+        "object": "application",
+        "livemode": False,
+        "external_id": "crm-42",
+        "state": "submitted",
+        "merchant": application.merchant.public_id,
+        "business_name": "Pearl River Noodles",
+        "entity_type": "multi_member_llc",
+        "created": iso(application.created_at),
+        "submitted_at": iso(application.submitted_at),
+        "decided_at": None,
+    }
+    requirements = WebhookEvent.objects.filter(type="application.requirements_updated").last().data["object"]
+    assert requirements["external_id"] == "crm-42"
+
+
+def test_an_application_without_an_external_id_says_null(partner):
+    submitted(partner)
+    assert WebhookEvent.objects.get(type="application.submitted").data["object"]["external_id"] is None
+
+
+def suspended_snapshot(merchant: Merchant) -> dict:
+    merchant_suspend(merchant=merchant, actor=SYSTEM, reason="Chargebacks above the limit")
+    return WebhookEvent.objects.filter(type="merchant.suspended").last().data["object"]
+
+
+def test_the_merchant_snapshot_holds_its_applications_external_id(partner):
+    application = submitted(partner)
+    Application.objects.filter(pk=application.pk).update(external_id="crm-7")
+    merchant = live_merchant_for(application)
+    Merchant.objects.filter(pk=merchant.pk).update(livemode=False)
+    merchant.refresh_from_db()
+    assert suspended_snapshot(merchant) == {
+        "id": merchant.public_id,
+        "object": "merchant",
+        "livemode": False,
+        "external_id": "crm-7",
+        "state": MerchantState.SUSPENDED,
+        "business_name": "Pearl River Noodles",
+        "wallets": [{"wallet": w.wallet, "status": w.status} for w in merchant.wallets.order_by("wallet")],
+    }
+
+
+def test_a_merchant_reads_the_earliest_reference_of_its_partner_never_another_partners(partner):
+    from onboarding.services.partners import partner_create
+
+    first = submitted(partner)
+    merchant = live_merchant_for(first)
+    Merchant.objects.filter(pk=merchant.pk).update(livemode=False)
+    assert suspended_snapshot(Merchant.objects.get(pk=merchant.pk))["external_id"] is None  # none given yet
+
+    other = partner_create(actor=SYSTEM, name="Other ISO", kind="iso")
+    theirs = partner_application(other)
+    later = partner_application(partner)
+    Application.objects.filter(pk=theirs.pk).update(merchant=merchant, external_id="other-1")
+    Application.objects.filter(pk=later.pk).update(merchant=merchant, external_id="crm-9")
+    Merchant.objects.filter(pk=merchant.pk).update(state=MerchantState.ACTIVE, current_application=theirs)
+    assert suspended_snapshot(Merchant.objects.get(pk=merchant.pk))["external_id"] == "crm-9"
