@@ -9,7 +9,7 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from onboarding.api.base import PartnerView
+from onboarding.api.base import PartnerView, object_body
 from onboarding.api.filters import ApplicationFilterSerializer
 from onboarding.api.section_serializers import SECTION_NAMES, items_from_api
 from onboarding.api.serializers import (
@@ -202,7 +202,7 @@ class ApplicationWithdrawView(ApplicationResponseMixin, PartnerView):
     def post(self, request, public_id: str):
         def perform():
             application = self.locked_and_matching(public_id)
-            body = _body(request.data, WithdrawSerializer)
+            body = object_body(request.data, WithdrawSerializer)
             application_withdraw(application=application, actor=self.actor, reason=body.get("reason", ""))
             return self.respond(public_id)
 
@@ -220,19 +220,8 @@ class ApplicationAnswerView(ApplicationResponseMixin, PartnerView):
     def post(self, request, public_id: str):
         def perform():
             application = self.locked_and_matching(public_id)
-            body = _body(request.data, AnswerSerializer)
+            body = object_body(request.data, AnswerSerializer)
             application_answer_info(application=application, actor=self.actor, answer=body.get("answer"))
             return self.respond(public_id)
 
         return self.idempotent(perform)
-
-
-def _body(data, serializer_class) -> dict:
-    """A small action body: an object with only the serializer's fields (their values go to the service)."""
-    if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
-    allowed = set(serializer_class().fields)
-    unknown = sorted(key_text(key) for key in data if key not in allowed)
-    if unknown:
-        raise ValidationFailed("Please correct the errors below.", fields=dict.fromkeys(unknown, ["Unknown field."]))
-    return data

@@ -16,7 +16,10 @@ from onboarding.api.authentication import NotAuthenticated, PartnerKeyAuthentica
 from onboarding.api.errors import PreconditionFailed
 from onboarding.api.idempotency import run_idempotent
 from onboarding.api.throttling import PartnerKeyThrottle
+from onboarding.errors import ValidationFailed
+from onboarding.input import key_text
 from onboarding.selectors import applications_for_partner, merchants_for_partner
+from onboarding.services.webhook_endpoints import webhook_endpoints_for_partner
 
 
 def plausible_id(value) -> bool:
@@ -93,8 +96,22 @@ class PartnerView(generics.GenericAPIView):
             raise Http404(_("No such merchant."))
         return found
 
-    def idempotent(self, perform, *, atomic: bool = True):
-        return run_idempotent(request=self.request, view=self, perform=perform, atomic=atomic)
+    def partner_webhook_endpoints(self):
+        return webhook_endpoints_for_partner(partner=self.principal.partner, livemode=self.principal.livemode)
+
+    def webhook_endpoint_or_404(self, public_id: str, *, lock: bool = False):
+        if not plausible_id(public_id):
+            raise Http404(_("No such webhook endpoint."))
+        queryset = self.partner_webhook_endpoints()
+        if lock:
+            queryset = queryset.select_for_update(of=("self",))
+        found = queryset.filter(public_id=public_id).first()
+        if found is None:
+            raise Http404(_("No such webhook endpoint."))
+        return found
+
+    def idempotent(self, perform, *, atomic: bool = True, sealed: tuple[str, ...] = ()):
+        return run_idempotent(request=self.request, view=self, perform=perform, atomic=atomic, sealed=sealed)
 
     @staticmethod
     def etag_of(data) -> str:
@@ -110,3 +127,15 @@ class PartnerView(generics.GenericAPIView):
         offered = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
         if "*" not in offered and current not in offered:
             raise PreconditionFailed()
+
+
+def object_body(data, serializer_class) -> dict:
+    """A JSON object with only the serializer's fields, as sent (the service checks the values): anything
+    else, or an unknown field, is refused field by field."""
+    if not isinstance(data, dict):
+        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    allowed = set(serializer_class().fields)
+    unknown = sorted(key_text(key) for key in data if key not in allowed)
+    if unknown:
+        raise ValidationFailed("Please correct the errors below.", fields=dict.fromkeys(unknown, ["Unknown field."]))
+    return data

@@ -11,7 +11,10 @@
   (nothing was written), so the retry runs again. A request that died holding its key is taken over by a
   retry after ``PARTNER_API_IDEMPOTENCY_LOCK_SECONDS``.
 - Uploads write their file in their own transaction (onboarding.services.documents): their answer is
-  stored right after it commits.
+  stored right after it commits; so do webhook pings, which call out to the partner's receiver.
+- An answer that carries something shown only once (a webhook endpoint's signing secret, an onboarding
+  link's URL) names those fields (``sealed``): they are stored encrypted with the personal-data keys
+  (``onboarding.crypto``), never in plain text, and decrypted only to replay the answer to the same key.
 """
 
 import hashlib
@@ -27,6 +30,7 @@ from rest_framework import status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from onboarding import crypto
 from onboarding.api.errors import BadRequest, Conflict
 from onboarding.models import IdempotencyKey
 
@@ -74,7 +78,14 @@ def _key(request) -> str:
     return key
 
 
-def _claim(*, principal, key: str, request_hash: str) -> IdempotencyKey | Response:
+def _sealed_body(body, sealed: tuple[str, ...], transform):
+    if not sealed or not isinstance(body, dict):
+        return body
+    return {name: transform(value) if name in sealed and isinstance(value, str) else value
+            for name, value in body.items()}  # fmt: skip
+
+
+def _claim(*, principal, key: str, request_hash: str, sealed: tuple[str, ...]) -> IdempotencyKey | Response:
     """The row this request now holds, or the first answer to replay."""
     now = timezone.now()
     scope = {"partner": principal.partner, "livemode": principal.livemode, "key": key}
@@ -96,7 +107,8 @@ def _claim(*, principal, key: str, request_hash: str) -> IdempotencyKey | Respon
             )
         if row.state == IdempotencyKey.State.DONE:
             headers = {**row.response_headers, "Idempotent-Replayed": "true"}
-            return Response(row.response_body, status=row.response_status, headers=headers)
+            body = _sealed_body(row.response_body, sealed, crypto.decrypt)
+            return Response(body, status=row.response_status, headers=headers)
         stale = now - timedelta(seconds=settings.PARTNER_API_IDEMPOTENCY_LOCK_SECONDS)
         if row.locked_at < stale and IdempotencyKey.objects.filter(
             pk=row.pk, state=IdempotencyKey.State.IN_FLIGHT, locked_at=row.locked_at
@@ -107,8 +119,9 @@ def _claim(*, principal, key: str, request_hash: str) -> IdempotencyKey | Respon
     raise IdempotencyKeyInUse()
 
 
-def _store(row: IdempotencyKey, response: Response) -> None:
+def _store(row: IdempotencyKey, response: Response, sealed: tuple[str, ...]) -> None:
     body = json.loads(JSONRenderer().render(response.data)) if response.data is not None else None
+    body = _sealed_body(body, sealed, crypto.encrypt)
     headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
     IdempotencyKey.objects.filter(pk=row.pk).update(
         state=IdempotencyKey.State.DONE, response_status=response.status_code, response_body=body,
@@ -116,10 +129,11 @@ def _store(row: IdempotencyKey, response: Response) -> None:
     )  # fmt: skip
 
 
-def run_idempotent(*, request, view, perform, atomic: bool = True) -> Response:
-    """Run ``perform()`` (the POST's work, returning a Response) at most once per Idempotency-Key."""
+def run_idempotent(*, request, view, perform, atomic: bool = True, sealed: tuple[str, ...] = ()) -> Response:
+    """Run ``perform()`` (the POST's work, returning a Response) at most once per Idempotency-Key;
+    ``sealed``: the answer's top-level fields that are kept encrypted."""
     key = _key(request)
-    claimed = _claim(principal=request.user, key=key, request_hash=_request_hash(request))
+    claimed = _claim(principal=request.user, key=key, request_hash=_request_hash(request), sealed=sealed)
     if isinstance(claimed, Response):
         return claimed
     stored = False
@@ -132,7 +146,7 @@ def run_idempotent(*, request, view, perform, atomic: bool = True) -> Response:
             if status.is_client_error(response.status_code) and atomic:
                 transaction.set_rollback(True)
             elif status.is_success(response.status_code):
-                _store(claimed, response)
+                _store(claimed, response, sealed)
                 stored = True
     except BaseException:
         IdempotencyKey.objects.filter(pk=claimed.pk, state=IdempotencyKey.State.IN_FLIGHT).delete()
@@ -140,5 +154,5 @@ def run_idempotent(*, request, view, perform, atomic: bool = True) -> Response:
     if status.is_server_error(response.status_code):
         IdempotencyKey.objects.filter(pk=claimed.pk).delete()
     elif not stored:
-        _store(claimed, response)
+        _store(claimed, response, sealed)
     return response

@@ -73,7 +73,7 @@ PUBLIC_ID = OpenApiParameter(
     "public_id",
     type=str,
     location=OpenApiParameter.PATH,
-    description="The object's id (`app_…` for an application, `mer_…` for a merchant).",
+    description="The object's id (`app_…` for an application, `mer_…` for a merchant, `we_…` for a webhook endpoint).",
 )
 ETAG = OpenApiParameter(
     "ETag",

@@ -1,6 +1,9 @@
 """What the partner API answers, and the bodies it documents. Output is built from the models; input goes
 to the services as sent (see section_serializers), so the services' field paths reach the partner."""
 
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from onboarding.api.section_serializers import (
@@ -11,6 +14,7 @@ from onboarding.api.section_serializers import (
     WalletRequestSerializer,
 )
 from onboarding.models import Document, DocumentKind, Merchant, MerchantWallet
+from onboarding.services.onboarding_links import MAX_MINUTES as MAX_LINK_MINUTES
 from onboarding.states import AppState, MerchantState
 
 
@@ -157,3 +161,40 @@ APPLICATION_PREFETCH = (
 
 def application_queryset(queryset):
     return queryset.select_related("merchant", "bank_account").prefetch_related(*APPLICATION_PREFETCH)
+
+
+class OnboardingLinkCreateSerializer(serializers.Serializer):
+    """For whom the link is, and how long it lasts (the service checks both)."""
+
+    email = serializers.EmailField(
+        max_length=settings.ACCOUNT_EMAIL_MAX_LENGTH,
+        help_text="The applicant's email address: only an account that has confirmed it can take the application.",
+    )
+    expires_in_minutes = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_LINK_MINUTES,
+        help_text=f"How long the link can be opened, in minutes ({settings.ONBOARDING_LINK_MINUTES} by default).",
+    )
+
+
+class OnboardingLinkSerializer(serializers.Serializer):
+    """A single-use link to hand to the merchant. Its URL is in this answer only: it is never shown again."""
+
+    id = serializers.CharField(source="public_id", read_only=True, help_text="The link's id (`obl_…`).")
+    object = serializers.SerializerMethodField(help_text="Always `onboarding_link`.")
+    application = serializers.CharField(source="application.public_id", read_only=True, help_text="The application.")
+    url = serializers.SerializerMethodField(
+        help_text="Give it to the merchant: it opens once, until `expires_at`. Shown in this answer only."
+    )
+    email = serializers.EmailField(read_only=True, help_text="The address the link is for.")
+    created = serializers.DateTimeField(source="created_at", read_only=True, help_text="When the link was made.")
+    expires_at = serializers.DateTimeField(read_only=True, help_text="After this the link opens nothing.")
+
+    def get_object(self, link) -> str:
+        return "onboarding_link"
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, link) -> str:
+        # The service returns the URL beside the link: the link keeps only its token's hash.
+        return self.context["url"]

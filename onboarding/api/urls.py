@@ -4,7 +4,7 @@ from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from onboarding.api import applications, documents, reads
+from onboarding.api import applications, documents, events, onboarding_links, reads, webhook_endpoints
 from onboarding.api.routes import registered_api_routes
 
 ID = "<str:public_id>"
@@ -24,8 +24,26 @@ v1 = [
     path(f"applications/{ID}/documents", documents.DocumentListView.as_view(), name="api-application-documents"),
     path(f"applications/{ID}/requirements", reads.RequirementsView.as_view(), name="api-application-requirements"),
     path(f"applications/{ID}/events", reads.EventListView.as_view(), name="api-application-events"),
+    path(
+        f"applications/{ID}/onboarding_links",
+        onboarding_links.OnboardingLinkCreateView.as_view(),
+        name="api-application-onboarding-links",
+    ),
     path("merchants", reads.MerchantListView.as_view(), name="api-merchants"),
     path(f"merchants/{ID}", reads.MerchantDetailView.as_view(), name="api-merchant"),
+    path("webhook_endpoints", webhook_endpoints.WebhookEndpointListView.as_view(), name="api-webhook-endpoints"),
+    path(f"webhook_endpoints/{ID}", webhook_endpoints.WebhookEndpointDetailView.as_view(), name="api-webhook-endpoint"),
+    path(
+        f"webhook_endpoints/{ID}/ping",
+        webhook_endpoints.WebhookEndpointPingView.as_view(),
+        name="api-webhook-endpoint-ping",
+    ),
+    path(
+        f"webhook_endpoints/{ID}/deliveries",
+        webhook_endpoints.WebhookDeliveryListView.as_view(),
+        name="api-webhook-endpoint-deliveries",
+    ),
+    path("events", events.PartnerEventListView.as_view(), name="api-events"),
 ]
 
 # Swagger UI and Redoc style their pages inline and Redoc renders in a worker: allowed on these two pages

@@ -1,4 +1,5 @@
-"""Partners, their keys and a client that speaks to the partner API as a partner's system would."""
+"""Partners, their keys and a client that speaks to the partner API as a partner's system would; a real
+HTTP receiver on 127.0.0.1 for webhooks (``receiver``, from the webhooks' tests)."""
 
 import json
 import uuid
@@ -12,6 +13,8 @@ from onboarding.models import Application
 from onboarding.services.actors import Actor
 from onboarding.services.drafts import application_create_draft
 from onboarding.services.partners import partner_api_key_create, partner_create
+from onboarding.services.webhook_endpoints import webhook_endpoint_create
+from tests.onboarding.webhooks_out.conftest import receiver  # noqa: F401 (a fixture for these tests)
 
 BASE = "/api/v1"
 
@@ -52,6 +55,9 @@ class PartnerApi:
         return self.client.patch(
             BASE + path, json.dumps(body), content_type="application/json", headers=self._headers(headers)
         )
+
+    def delete(self, path: str, **headers):
+        return self.client.delete(BASE + path, headers=self._headers(headers))
 
 
 @pytest.fixture(autouse=True)
@@ -96,6 +102,13 @@ def api_b(partner_b) -> PartnerApi:
 
 def partner_draft(partner, *, livemode: bool = False, **sections) -> Application:
     return application_create_draft(actor=Actor.for_partner(partner), channel="api", livemode=livemode, **sections)
+
+
+def partner_endpoint(partner, url: str, *, livemode: bool = False, event_types=("*",)):
+    """A webhook endpoint of ``partner`` (as its key would create it) and its secret."""
+    return webhook_endpoint_create(
+        partner=partner, actor=Actor.for_partner(partner), url=url, event_types=list(event_types), livemode=livemode
+    )
 
 
 def errors_by_attr(response) -> dict:

@@ -6,7 +6,7 @@ import pytest
 from onboarding.models import PartnerApiKey
 from onboarding.services.actors import Actor
 from onboarding.services.partners import partner_api_key_revoke
-from tests.onboarding.api.conftest import PartnerApi, merchant_for, partner_draft
+from tests.onboarding.api.conftest import PartnerApi, merchant_for, partner_draft, partner_endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,21 @@ ENDPOINTS = [
     ("get", "/applications/{app}/events"),
     ("get", "/merchants/{mer}"),
     ("get", "/merchants/{mer}/terminals"),
+    ("post", "/applications/{app}/onboarding_links"),
+    ("get", "/webhook_endpoints/{we}"),
+    ("patch", "/webhook_endpoints/{we}"),
+    ("delete", "/webhook_endpoints/{we}"),
+    ("post", "/webhook_endpoints/{we}/ping"),
+    ("get", "/webhook_endpoints/{we}/deliveries"),
 ]
-COLLECTIONS = [("get", "/applications"), ("post", "/applications"), ("get", "/merchants")]
+COLLECTIONS = [
+    ("get", "/applications"),
+    ("post", "/applications"),
+    ("get", "/merchants"),
+    ("get", "/webhook_endpoints"),
+    ("post", "/webhook_endpoints"),
+    ("get", "/events"),
+]
 EVERY_ENDPOINT = ENDPOINTS + COLLECTIONS
 
 
@@ -32,6 +45,8 @@ def call(api: PartnerApi, method: str, path: str):
         return api.get(path)
     if method == "patch":
         return api.patch(path, {"business": {"dba": "Changed"}})
+    if method == "delete":
+        return api.delete(path)
     if path.endswith("/documents"):
         return api.upload(path, {"kind": "other"})
     return api.post(path, {})
@@ -39,14 +54,17 @@ def call(api: PartnerApi, method: str, path: str):
 
 @pytest.fixture
 def ids(partner_a):
-    """Partner A's test application and merchant, and a live one of each."""
+    """Partner A's test application, merchant and webhook endpoint, and a live one of each. (The endpoints'
+    port on 127.0.0.1 refuses connections: a ping there fails at once.)"""
     test_app = partner_draft(partner_a.partner, livemode=False, business={"legal_name": "Test Co"})
     test_mer = merchant_for(partner_draft(partner_a.partner, livemode=False, business={"legal_name": "Test M"}))
     live_app = partner_draft(partner_a.partner, livemode=True, business={"legal_name": "Live Co"})
     live_mer = merchant_for(partner_draft(partner_a.partner, livemode=True, business={"legal_name": "Live M"}))
+    test_we, _secret = partner_endpoint(partner_a.partner, "http://127.0.0.1:9/hooks")
+    live_we, _secret = partner_endpoint(partner_a.partner, "https://127.0.0.1:9/hooks", livemode=True)
     return {
-        "test": {"app": test_app.public_id, "mer": test_mer.public_id},
-        "live": {"app": live_app.public_id, "mer": live_mer.public_id},
+        "test": {"app": test_app.public_id, "mer": test_mer.public_id, "we": test_we.public_id},
+        "live": {"app": live_app.public_id, "mer": live_mer.public_id, "we": live_we.public_id},
     }
 
 

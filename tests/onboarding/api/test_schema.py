@@ -9,7 +9,16 @@ def test_the_schema_validates_without_warnings(tmp_path):
     # Fails on any warning: an endpoint, field or error the generator could not describe.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     text = (tmp_path / "schema.yaml").read_text()
-    for path in ("applications:", "applications/{public_id}/submit:", "merchants/{public_id}/terminals:"):
+    for path in (
+        "applications:",
+        "applications/{public_id}/submit:",
+        "applications/{public_id}/onboarding_links:",
+        "merchants/{public_id}/terminals:",
+        "webhook_endpoints:",
+        "webhook_endpoints/{public_id}/ping:",
+        "webhook_endpoints/{public_id}/deliveries:",
+        "events:",
+    ):
         assert f"/api/v1/{path}" in text
 
 

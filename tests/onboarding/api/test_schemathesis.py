@@ -1,6 +1,6 @@
 """Schema-driven tests of every endpoint (schemathesis, through the WSGI application): no server error,
 and every status code, content type and body as the schema says; then partner A's ids with partner B's
-key, which must find nothing."""
+key, which must find nothing. Every path with an id gets partner A's object of its collection."""
 
 import pytest
 import schemathesis
@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 
 from portal.wsgi import application as wsgi_application
 from tests.factories import valid_draft
-from tests.onboarding.api.conftest import merchant_for, partner_draft
+from tests.onboarding.api.conftest import merchant_for, partner_draft, partner_endpoint
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = settings(
@@ -42,12 +42,14 @@ def keep_the_test_connection():
 
 
 @pytest.fixture
-def partner_a_objects(partner_a, settings):
-    """Partner A's test application (a full draft) and merchant, for the path ids."""
+def partner_a_objects(partner_a, settings, receiver):
+    """Partner A's test application (a full draft), merchant and webhook endpoint (pinged on a receiver on
+    127.0.0.1), by the collection their paths start with."""
     settings.PARTNER_API_REQUESTS_PER_MINUTE = 100_000
     draft = partner_draft(partner_a.partner, **valid_draft())
     merchant = merchant_for(partner_draft(partner_a.partner, **valid_draft()))
-    return {"applications": draft.public_id, "merchants": merchant.public_id}
+    endpoint, _secret = partner_endpoint(partner_a.partner, receiver.url)
+    return {"applications": draft.public_id, "merchants": merchant.public_id, "webhook_endpoints": endpoint.public_id}
 
 
 def _use_real_ids(case, ids: dict) -> None:
@@ -74,5 +76,5 @@ def test_another_partners_ids_find_nothing(case, partner_a, partner_b, partner_a
     # of partner A's objects is found, changed or shown.
     assert not 200 <= response.status_code < 300
     assert response.status_code in (400, 401, 404, 405, 406, 415)
-    assert partner_a_objects["applications"] not in response.text
-    assert partner_a_objects["merchants"] not in response.text
+    for public_id in partner_a_objects.values():
+        assert public_id not in response.text
