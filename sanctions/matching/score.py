@@ -35,7 +35,14 @@ from sanctions.matching.normalize import (
     normalize_name,
     token_form,
 )
-from sanctions.matching.scripts import abjad_skeleton, split_syllables
+from sanctions.matching.scripts import (
+    abjad_skeleton,
+    abjad_skeletons,
+    abjad_spelled,
+    greek_fold,
+    greek_folds,
+    split_syllables,
+)
 
 #: token pairs below this similarity are "not matched".
 MIN_TOKEN_SIM = 0.7
@@ -52,6 +59,7 @@ SIM_OCR = 0.93
 SIM_VOWELS = 0.9
 SIM_INITIAL = 0.9
 SIM_ABJAD = 0.9
+SIM_GREEK = 0.93
 #: a pinyin given name cut at a syllable is another given name (Fang is not Fangwei), not a truncation.
 SIM_SHORTER_PINYIN = 0.6
 
@@ -195,9 +203,13 @@ def token_similarity(query: str, listed: str) -> tuple[float, str]:
 
 
 def _whole_syllables(short: str, long: str) -> bool:
-    """``fang`` / ``fangwei``: both pinyin, the shorter ending where a syllable of the longer ends."""
+    """``fang`` / ``fangwei``: both pinyin, the shorter ending where a syllable of the longer ends.
+
+    Only for a word that reads as a Chinese given name, two or three syllables of two letters or more:
+    MARIANNE or PALOMINO can be cut into pinyin syllables too (ma-ri-an-ne), and "Marian" or "Palo" is such
+    a word cut short, not another given name."""
     whole = split_syllables(long)
-    if not whole or len(whole) < 2:
+    if not whole or not 2 <= len(whole) <= 3 or any(len(s) < 2 for s in whole):
         return False
     cut, n = 0, len(short)
     for syllable in whole:
@@ -209,35 +221,54 @@ def _whole_syllables(short: str, long: str) -> bool:
     return False
 
 
+#: the kinds of match that a word written in another script gets when it is the listed word as that script
+#: writes it.
+ABJAD_SAME = "same consonants (Arabic script)"
+GREEK_SAME = "the same as Greek writes it"
+
+
 @lru_cache(maxsize=200_000)
 def abjad_similarity(query: str, listed: str) -> tuple[float, str]:
     """For a query written in Arabic script, whose short vowels were never written: consonant skeletons."""
     sim, why = token_similarity(query, listed)
     if sim >= SIM_ABJAD:
         return sim, why
-    a, b = abjad_skeleton(query), abjad_skeleton(listed)
-    if len(a) >= 2 and a == b:
-        return SIM_ABJAD, "same consonants (Arabic script)"
-    if len(a) >= 4 and len(b) >= 4 and OSA.distance(a, b, score_cutoff=2) == 1:
+    a = abjad_skeleton(query)
+    skeletons = abjad_skeletons(listed)
+    if a in skeletons and (len(a) >= 2 or abjad_spelled(query, listed)):
+        return SIM_ABJAD, ABJAD_SAME
+    if len(a) >= 4 and any(len(b) >= 4 and OSA.distance(a, b, score_cutoff=2) == 1 for b in skeletons):
         return max(sim, 0.82), "similar consonants (Arabic script)"
     return sim, why
 
 
 @lru_cache(maxsize=200_000)
 def greek_similarity(query: str, listed: str) -> tuple[float, str]:
-    """For a query written in Greek, which has no letter H: Hossein is Οσσειν."""
+    """For a query written in Greek, compared as Greek letters keep the listed word (``greek_fold``): no H,
+    one letter for c, k and q, ΝΤ for d, nd and nt (Hossein is Οσσειν, Vladimirovich Βλαντιμιροβιχ)."""
     sim, why = token_similarity(query, listed)
-    if sim >= SIM_ABJAD or "h" not in listed:
+    if sim >= SIM_GREEK:
         return sim, why
-    bare = re.sub(r"(?<![cksptzg])h", "", listed)
-    if bare == query:
-        return SIM_ABJAD, "no H in Greek"
-    other, other_why = token_similarity(query, bare)
-    return (other, f"{other_why}, no H in Greek") if other > sim else (sim, why)
+    a, folds = greek_fold(query), greek_folds(listed)
+    if len(a) >= 2 and a in folds:
+        return SIM_GREEK, GREEK_SAME
+    other = max(_edit_similarity(a, b) for b in folds)
+    return (other, "similar spelling as Greek writes it") if other > sim else (sim, why)
 
 
 #: similarity of words, by the script a query was written in (Latin when absent).
 SCRIPT_SIMILARITY = {"Arabic script": abjad_similarity, "Greek": greek_similarity}
+#: word matches that are as close as a script written letter by letter can write the listed word: exact, for
+#: the common-name cap (محمد حسن is Mohamed Hassan as exactly as Arabic can say it, without short vowels; in
+#: Cyrillic or Greek a spelling variant is the romanisation's choice, not the applicant's).  Not for Chinese
+#: characters: 李 read as Li is not the LEE of the list more surely than a typed Lee is.
+_EXACT = frozenset({"exact"})
+_LETTERS_EXACT = frozenset({"exact", "spelling variant"})
+SCRIPT_EXACT = {
+    "Arabic script": _LETTERS_EXACT | {"vowels dropped", ABJAD_SAME},
+    "Greek": _LETTERS_EXACT | {GREEK_SAME},
+    "Cyrillic": _LETTERS_EXACT,
+}
 
 
 #: match kinds that a real word of the list should not get: a query word that is itself a
@@ -388,7 +419,8 @@ def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFO
         score = min(score, INITIALS_ONLY_CAP)
         reasons.append("initials only: no full name matches")
     elif distinct < DISTINCT_NONE and score > COMMON_CAP:
-        inexact = initials or unmatched_long or any(short.kinds[i] != "exact" for i in full)
+        exact = SCRIPT_EXACT.get(query.script, _EXACT)
+        inexact = initials or unmatched_long or any(short.kinds[i] not in exact for i in full)
         if inexact:
             score = COMMON_CAP
             reasons.append("only common name words match, and not exactly: a near-miss by name alone")
