@@ -308,34 +308,55 @@ class _Side:
         return [i for i, opt in enumerate(self.optional) if not opt]
 
 
-def _glued(side: _Side) -> list[tuple[str, tuple[int, ...]]]:
-    """Single tokens and adjacent pairs written together (``AL SHANTI`` -> ``alshanti``)."""
-    units = [(t.text, (i,)) for i, t in enumerate(side.tokens)]
-    units += [(side.tokens[i].text + side.tokens[i + 1].text, (i, i + 1)) for i in range(len(side.tokens) - 1)]
-    return units
+def _units(side: _Side) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[str, tuple[int, ...]]]]:
+    """Single tokens, and adjacent pairs written together (``AL SHANTI`` -> ``alshanti``)."""
+    tokens = side.tokens
+    singles = [(t.text, (i,)) for i, t in enumerate(tokens)]
+    glued = [(tokens[i].text + tokens[i + 1].text, (i, i + 1)) for i in range(len(tokens) - 1)]
+    return singles, glued
 
 
-def _plausible(a: str, b: str) -> bool:
-    """Cheap filter before comparing a glued pair: same first letter, similar length."""
-    return a[0] == b[0] and abs(len(a) - len(b)) <= 3
+def _by_initial(units: list[tuple[str, tuple[int, ...]]]) -> dict[str, list[tuple[str, tuple[int, ...]]]]:
+    grouped: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for unit in units:
+        grouped.setdefault(unit[0][0], []).append(unit)
+    return grouped
 
 
 def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str], similarity=None) -> None:
     """Greedy one-to-one assignment, best similarity first; a token may also match two
     adjacent tokens of the other name written apart."""
+    compare = similarity or token_similarity
     pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str, str, str]] = []
-    q_units, l_units = _glued(q), _glued(lst)
-    for q_text, q_idx in q_units:
-        for l_text, l_idx in l_units:
-            if len(q_idx) == 2 and len(l_idx) == 2:
-                continue
-            if (len(q_idx) == 2 or len(l_idx) == 2) and not _plausible(q_text, l_text):
-                continue
-            sim, why = (similarity or token_similarity)(q_text, l_text)
-            if why in _TYPO_KINDS and q_text in vocabulary:
-                sim, why = KNOWN_WORD_SIM, why
-            if sim >= MIN_TOKEN_SIM:
-                pairs.append((sim, len(q_idx) + len(l_idx), q_idx, l_idx, why, q_text, l_text))
+    q_singles, q_glued = _units(q)
+    l_singles, l_glued = _units(lst)
+    candidates: list[tuple[str, tuple[int, ...], str, tuple[int, ...]]] = [
+        (q_text, q_idx, l_text, l_idx) for q_text, q_idx in q_singles for l_text, l_idx in l_singles
+    ]
+    # A pair written together is compared only with a single word of the same first letter and a similar
+    # length (on a long business name, comparing every pair with every word is most of the time spent).
+    if q_glued:
+        listed_by_initial = _by_initial(l_singles)
+        candidates += [
+            (q_text, q_idx, l_text, l_idx)
+            for q_text, q_idx in q_glued
+            for l_text, l_idx in listed_by_initial.get(q_text[0], ())
+            if abs(len(q_text) - len(l_text)) <= 3
+        ]
+    if l_glued:
+        query_by_initial = _by_initial(q_singles)
+        candidates += [
+            (q_text, q_idx, l_text, l_idx)
+            for l_text, l_idx in l_glued
+            for q_text, q_idx in query_by_initial.get(l_text[0], ())
+            if abs(len(q_text) - len(l_text)) <= 3
+        ]
+    for q_text, q_idx, l_text, l_idx in candidates:
+        sim, why = compare(q_text, l_text)
+        if why in _TYPO_KINDS and q_text in vocabulary:
+            sim, why = KNOWN_WORD_SIM, why
+        if sim >= MIN_TOKEN_SIM:
+            pairs.append((sim, len(q_idx) + len(l_idx), q_idx, l_idx, why, q_text, l_text))
     pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
     for sim, _n, q_idx, l_idx, why, q_text, l_text in pairs:
         if all(q.free(i) for i in q_idx) and all(lst.free(j) for j in l_idx):
