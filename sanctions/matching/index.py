@@ -38,13 +38,13 @@ from sanctions.matching.score import (
     score_forms,
     token_similarity,
 )
-from sanctions.matching.scripts import abjad_skeleton
+from sanctions.matching.scripts import abjad_skeleton, abjad_skeletons, greek_fold, greek_folds
 from sanctions.matching.thresholds import DEFAULT_THRESHOLDS
 from sanctions.ofac import Entry, ListSet
 
 ALGORITHM_VERSION = (
-    "ofac-name-match/2.0 (token blocking + rapidfuzz OSA, IDF-weighted, shorter-side coverage; initials, "
-    "dropped words by distinctiveness, common-name cap, other scripts through romanisation)"
+    "ofac-name-match/2.1 (token blocking + rapidfuzz OSA, IDF-weighted, shorter-side coverage; initials, "
+    "dropped words by distinctiveness, common-name cap, other scripts as they write a name)"
 )
 
 KIND_TO_SDN_TYPE: dict[str, str] = {"person": "individual", "business": "entity"}
@@ -130,6 +130,7 @@ class _KindIndex:
     by_skeleton: dict[str, object] = field(default_factory=dict)
     by_prefix: dict[str, object] = field(default_factory=dict)
     by_abjad: dict[str, object] = field(default_factory=dict)
+    by_greek: dict[str, object] = field(default_factory=dict)
 
     def add_name(self, uid: int, display: str, form: NameForm, alias_type: str | None) -> None:
         if not form.tokens:
@@ -179,7 +180,11 @@ class _KindIndex:
         for n in range(3, len(text)):
             _file(self.by_prefix, text[:n], token_id)
         if len(text) >= 3:
-            _file(self.by_abjad, abjad_skeleton(token.key), token_id)
+            for skeleton in {*abjad_skeletons(token.key), *abjad_skeletons(text)}:
+                _file(self.by_abjad, skeleton, token_id)
+        if len(text) >= 2:
+            for folded in greek_folds(text):
+                _file(self.by_greek, folded, token_id)
 
     # ------------------------------------------------------------------ search
 
@@ -199,6 +204,8 @@ class _KindIndex:
                 found.update(_ids(self.by_skeleton, skeleton))
         if script == "Arabic script":
             found.update(_ids(self.by_abjad, abjad_skeleton(token.text)))
+        elif script == "Greek":
+            found.update(_ids(self.by_greek, greek_fold(token.text)))
         similarity = SCRIPT_SIMILARITY.get(script, token_similarity)
         out: dict[int, float] = {}
         texts = self.token_texts

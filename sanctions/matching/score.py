@@ -35,7 +35,14 @@ from sanctions.matching.normalize import (
     normalize_name,
     token_form,
 )
-from sanctions.matching.scripts import abjad_skeleton, split_syllables
+from sanctions.matching.scripts import (
+    abjad_skeleton,
+    abjad_skeletons,
+    abjad_spelled,
+    greek_fold,
+    greek_folds,
+    split_syllables,
+)
 
 #: token pairs below this similarity are "not matched".
 MIN_TOKEN_SIM = 0.7
@@ -52,6 +59,7 @@ SIM_OCR = 0.93
 SIM_VOWELS = 0.9
 SIM_INITIAL = 0.9
 SIM_ABJAD = 0.9
+SIM_GREEK = 0.93
 #: a pinyin given name cut at a syllable is another given name (Fang is not Fangwei), not a truncation.
 SIM_SHORTER_PINYIN = 0.6
 
@@ -195,9 +203,13 @@ def token_similarity(query: str, listed: str) -> tuple[float, str]:
 
 
 def _whole_syllables(short: str, long: str) -> bool:
-    """``fang`` / ``fangwei``: both pinyin, the shorter ending where a syllable of the longer ends."""
+    """``fang`` / ``fangwei``: both pinyin, the shorter ending where a syllable of the longer ends.
+
+    Only for a word that reads as a Chinese given name, two or three syllables of two letters or more:
+    MARIANNE or PALOMINO can be cut into pinyin syllables too (ma-ri-an-ne), and "Marian" or "Palo" is such
+    a word cut short, not another given name."""
     whole = split_syllables(long)
-    if not whole or len(whole) < 2:
+    if not whole or not 2 <= len(whole) <= 3 or any(len(s) < 2 for s in whole):
         return False
     cut, n = 0, len(short)
     for syllable in whole:
@@ -209,35 +221,54 @@ def _whole_syllables(short: str, long: str) -> bool:
     return False
 
 
+#: the kinds of match that a word written in another script gets when it is the listed word as that script
+#: writes it.
+ABJAD_SAME = "same consonants (Arabic script)"
+GREEK_SAME = "the same as Greek writes it"
+
+
 @lru_cache(maxsize=200_000)
 def abjad_similarity(query: str, listed: str) -> tuple[float, str]:
     """For a query written in Arabic script, whose short vowels were never written: consonant skeletons."""
     sim, why = token_similarity(query, listed)
     if sim >= SIM_ABJAD:
         return sim, why
-    a, b = abjad_skeleton(query), abjad_skeleton(listed)
-    if len(a) >= 2 and a == b:
-        return SIM_ABJAD, "same consonants (Arabic script)"
-    if len(a) >= 4 and len(b) >= 4 and OSA.distance(a, b, score_cutoff=2) == 1:
+    a = abjad_skeleton(query)
+    skeletons = abjad_skeletons(listed)
+    if a in skeletons and (len(a) >= 2 or abjad_spelled(query, listed)):
+        return SIM_ABJAD, ABJAD_SAME
+    if len(a) >= 4 and any(len(b) >= 4 and OSA.distance(a, b, score_cutoff=2) == 1 for b in skeletons):
         return max(sim, 0.82), "similar consonants (Arabic script)"
     return sim, why
 
 
 @lru_cache(maxsize=200_000)
 def greek_similarity(query: str, listed: str) -> tuple[float, str]:
-    """For a query written in Greek, which has no letter H: Hossein is Οσσειν."""
+    """For a query written in Greek, compared as Greek letters keep the listed word (``greek_fold``): no H,
+    one letter for c, k and q, ΝΤ for d, nd and nt (Hossein is Οσσειν, Vladimirovich Βλαντιμιροβιχ)."""
     sim, why = token_similarity(query, listed)
-    if sim >= SIM_ABJAD or "h" not in listed:
+    if sim >= SIM_GREEK:
         return sim, why
-    bare = re.sub(r"(?<![cksptzg])h", "", listed)
-    if bare == query:
-        return SIM_ABJAD, "no H in Greek"
-    other, other_why = token_similarity(query, bare)
-    return (other, f"{other_why}, no H in Greek") if other > sim else (sim, why)
+    a, folds = greek_fold(query), greek_folds(listed)
+    if len(a) >= 2 and a in folds:
+        return SIM_GREEK, GREEK_SAME
+    other = max(_edit_similarity(a, b) for b in folds)
+    return (other, "similar spelling as Greek writes it") if other > sim else (sim, why)
 
 
 #: similarity of words, by the script a query was written in (Latin when absent).
 SCRIPT_SIMILARITY = {"Arabic script": abjad_similarity, "Greek": greek_similarity}
+#: word matches that are as close as a script written letter by letter can write the listed word: exact, for
+#: the common-name cap (محمد حسن is Mohamed Hassan as exactly as Arabic can say it, without short vowels; in
+#: Cyrillic or Greek a spelling variant is the romanisation's choice, not the applicant's).  Not for Chinese
+#: characters: 李 read as Li is not the LEE of the list more surely than a typed Lee is.
+_EXACT = frozenset({"exact"})
+_LETTERS_EXACT = frozenset({"exact", "spelling variant"})
+SCRIPT_EXACT = {
+    "Arabic script": _LETTERS_EXACT | {"vowels dropped", ABJAD_SAME},
+    "Greek": _LETTERS_EXACT | {GREEK_SAME},
+    "Cyrillic": _LETTERS_EXACT,
+}
 
 
 #: match kinds that a real word of the list should not get: a query word that is itself a
@@ -277,34 +308,55 @@ class _Side:
         return [i for i, opt in enumerate(self.optional) if not opt]
 
 
-def _glued(side: _Side) -> list[tuple[str, tuple[int, ...]]]:
-    """Single tokens and adjacent pairs written together (``AL SHANTI`` -> ``alshanti``)."""
-    units = [(t.text, (i,)) for i, t in enumerate(side.tokens)]
-    units += [(side.tokens[i].text + side.tokens[i + 1].text, (i, i + 1)) for i in range(len(side.tokens) - 1)]
-    return units
+def _units(side: _Side) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[str, tuple[int, ...]]]]:
+    """Single tokens, and adjacent pairs written together (``AL SHANTI`` -> ``alshanti``)."""
+    tokens = side.tokens
+    singles = [(t.text, (i,)) for i, t in enumerate(tokens)]
+    glued = [(tokens[i].text + tokens[i + 1].text, (i, i + 1)) for i in range(len(tokens) - 1)]
+    return singles, glued
 
 
-def _plausible(a: str, b: str) -> bool:
-    """Cheap filter before comparing a glued pair: same first letter, similar length."""
-    return a[0] == b[0] and abs(len(a) - len(b)) <= 3
+def _by_initial(units: list[tuple[str, tuple[int, ...]]]) -> dict[str, list[tuple[str, tuple[int, ...]]]]:
+    grouped: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+    for unit in units:
+        grouped.setdefault(unit[0][0], []).append(unit)
+    return grouped
 
 
 def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str], similarity=None) -> None:
     """Greedy one-to-one assignment, best similarity first; a token may also match two
     adjacent tokens of the other name written apart."""
+    compare = similarity or token_similarity
     pairs: list[tuple[float, int, tuple[int, ...], tuple[int, ...], str, str, str]] = []
-    q_units, l_units = _glued(q), _glued(lst)
-    for q_text, q_idx in q_units:
-        for l_text, l_idx in l_units:
-            if len(q_idx) == 2 and len(l_idx) == 2:
-                continue
-            if (len(q_idx) == 2 or len(l_idx) == 2) and not _plausible(q_text, l_text):
-                continue
-            sim, why = (similarity or token_similarity)(q_text, l_text)
-            if why in _TYPO_KINDS and q_text in vocabulary:
-                sim, why = KNOWN_WORD_SIM, why
-            if sim >= MIN_TOKEN_SIM:
-                pairs.append((sim, len(q_idx) + len(l_idx), q_idx, l_idx, why, q_text, l_text))
+    q_singles, q_glued = _units(q)
+    l_singles, l_glued = _units(lst)
+    candidates: list[tuple[str, tuple[int, ...], str, tuple[int, ...]]] = [
+        (q_text, q_idx, l_text, l_idx) for q_text, q_idx in q_singles for l_text, l_idx in l_singles
+    ]
+    # A pair written together is compared only with a single word of the same first letter and a similar
+    # length (on a long business name, comparing every pair with every word is most of the time spent).
+    if q_glued:
+        listed_by_initial = _by_initial(l_singles)
+        candidates += [
+            (q_text, q_idx, l_text, l_idx)
+            for q_text, q_idx in q_glued
+            for l_text, l_idx in listed_by_initial.get(q_text[0], ())
+            if abs(len(q_text) - len(l_text)) <= 3
+        ]
+    if l_glued:
+        query_by_initial = _by_initial(q_singles)
+        candidates += [
+            (q_text, q_idx, l_text, l_idx)
+            for l_text, l_idx in l_glued
+            for q_text, q_idx in query_by_initial.get(l_text[0], ())
+            if abs(len(q_text) - len(l_text)) <= 3
+        ]
+    for q_text, q_idx, l_text, l_idx in candidates:
+        sim, why = compare(q_text, l_text)
+        if why in _TYPO_KINDS and q_text in vocabulary:
+            sim, why = KNOWN_WORD_SIM, why
+        if sim >= MIN_TOKEN_SIM:
+            pairs.append((sim, len(q_idx) + len(l_idx), q_idx, l_idx, why, q_text, l_text))
     pairs.sort(key=lambda p: (-p[0], -p[1], p[2], p[3]))
     for sim, _n, q_idx, l_idx, why, q_text, l_text in pairs:
         if all(q.free(i) for i in q_idx) and all(lst.free(j) for j in l_idx):
@@ -388,7 +440,8 @@ def score_forms(query: NameForm, listed: NameForm, weights: TokenWeights = UNIFO
         score = min(score, INITIALS_ONLY_CAP)
         reasons.append("initials only: no full name matches")
     elif distinct < DISTINCT_NONE and score > COMMON_CAP:
-        inexact = initials or unmatched_long or any(short.kinds[i] != "exact" for i in full)
+        exact = SCRIPT_EXACT.get(query.script, _EXACT)
+        inexact = initials or unmatched_long or any(short.kinds[i] not in exact for i in full)
         if inexact:
             score = COMMON_CAP
             reasons.append("only common name words match, and not exactly: a near-miss by name alone")

@@ -75,11 +75,12 @@ COMPOUND_SURNAMES = frozenset(
 _GREEK_DIGRAPHS = (
     ("ΟΥ", "U"),
     ("ΜΠ", "B"),
+    # before ΝΤ: "Γαλαουαντζι" is Galawan-ji, not Galawand-zi
+    ("ΤΖ", "J"),
+    ("ΤΣ", "TS"),
     ("ΝΤ", "ND"),
     ("ΓΚ", "G"),
     ("ΓΓ", "NG"),
-    ("ΤΖ", "J"),
-    ("ΤΣ", "TS"),
     ("ΕΥ", "EV"),
     ("ΑΥ", "AV"),
     ("Χ", "KH"),
@@ -99,7 +100,7 @@ _ARABIC = {
     "ء": "",
     "ؤ": "u",
     "ئ": "i",
-    "ع": "",
+    "ع": "a",  # ayn: where a romanised name has a vowel ('Ali, Essa, Omar); with it, علي is aly
     "ب": "b",
     "ت": "t",
     "ث": "th",
@@ -227,6 +228,54 @@ def greek_digraphs(text: str) -> str:
     return upper
 
 
+#: What Greek writing does not tell apart, in a romanised word: it has no H (sh is written s, kh and ch are
+#: one letter, χ), one letter for c, k and q, ου for u and w, ι for i and y, ΝΤ for d, nd and nt, ΜΠ for b, mb
+#: and mp, and doubles that say nothing.  χ and θ stay Greek letters in the key, so that they stay apart
+#: from k and t.
+_GREEK_FOLD_RULES = (
+    ("x", "ks"),
+    ("ph", "f"),
+    ("th", "θ"),
+    ("ch", "χ"),
+    ("kh", "χ"),
+    ("h", ""),
+    ("c", "k"),
+    ("q", "k"),
+    ("ou", "u"),
+    ("w", "u"),
+    ("y", "i"),
+    ("nd", "d"),
+    ("nt", "d"),
+    ("mb", "b"),
+    ("mp", "b"),
+    ("tz", "j"),
+)
+
+
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def greek_fold(token: str) -> str:
+    """A romanised word as Greek letters would keep it: ``hossein`` and ``ossein``, ``vladimirovich`` and
+    ``vlandimirovikh`` (Βλαντιμιροβιχ) fold alike."""
+    out = _DOUBLE.sub(r"\1", token)  # first too: "anndr" (Αλεξανντρ) is "andr"
+    for a, b in _GREEK_FOLD_RULES:
+        if a in out:
+            out = out.replace(a, b)
+    return _DOUBLE.sub(r"\1", out)
+
+
+@lru_cache(maxsize=200_000)
+def greek_folds(token: str) -> tuple[str, ...]:
+    """The folds of a listed word: ch is χ (Timchenko as Τιμχενκο) or, as in English or Spanish, τσ
+    (Τιμτσένκο)."""
+    folded = greek_fold(token)
+    if "ch" not in token:
+        return (folded,)
+    return tuple(dict.fromkeys((folded, greek_fold(token.replace("ch", "ts")))))
+
+
 def arabic_to_latin(text: str) -> str:
     """Arabic letters as Latin consonants and long vowels; the article written apart (الحسن -> al hsn)."""
     text = _ARABIC_MARKS.sub("", text)
@@ -297,7 +346,19 @@ def split_syllables(word: str) -> tuple[str, ...] | None:
 
 # --------------------------------------------------------------------------- abjad skeletons
 
-_ABJAD_RULES = (("ph", "f"), ("ck", "k"), ("q", "k"), ("c", "k"), ("dh", "d"), ("p", "b"), ("v", "f"), ("x", "ks"))
+#: (gh is ghayn, another letter than the jim that Egyptian names write G: Gamal is Jamal)
+_ABJAD_RULES = (
+    ("ph", "f"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("c", "k"),
+    ("dh", "d"),
+    ("p", "b"),
+    ("v", "f"),
+    ("x", "ks"),
+    ("gh", "ɣ"),
+    ("g", "j"),
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -306,10 +367,52 @@ def abjad_skeleton(token: str) -> str:
 
     ``muhammad``, ``mohamed`` and ``mhmd`` are all ``mhmd``; ``usama`` and ``asm`` are ``sm``.
     """
-    out = token
-    for a, b in _ABJAD_RULES:
-        out = out.replace(a, b)
-    out = re.sub(r"(?<=[aeiou])h$", "", out)  # Hamzah / Hamza (a final ta marbuta)
+    return _skeleton(_abjad_letters(token))
+
+
+@lru_cache(maxsize=200_000)
+def abjad_skeletons(token: str) -> tuple[str, ...]:
+    """The skeletons of a listed word: a G is jim (Gamal) or, in Gulf and Libyan names, qaf (Grein, قرين)."""
+    jim = abjad_skeleton(token)
+    if "g" not in token.replace("gh", ""):
+        return (jim,)
+    qaf = _skeleton(_abjad_letters(token.replace("gh", "ɣ").replace("g", "q")))
+    return tuple(dict.fromkeys((jim, qaf)))
+
+
+def _skeleton(letters: str) -> str:
+    out = re.sub(r"(?<=[aeiou])h$", "", letters)  # Hamzah / Hamza (a final ta marbuta)
     head = out[:1] if out[:1] in "wy" else ""
     body = re.sub(r"[aeiouwy]", "", out[len(head) :])
-    return re.sub(r"(.)\1+", r"\1", head + body)
+    return _DOUBLE.sub(r"\1", head + body)
+
+
+def _abjad_letters(token: str) -> str:
+    out = token
+    for a, b in _ABJAD_RULES:
+        if a in out:
+            out = out.replace(a, b)
+    return out
+
+
+#: what a long vowel written in Arabic letters stands for in a romanised name
+_LONG_VOWELS = {"a": "[aeiou]+", "w": "(?:w|[ou]+)", "y": "(?:y|[iey]+)"}
+
+
+@lru_cache(maxsize=200_000)
+def abjad_spelled(query: str, listed: str) -> bool:
+    """The romanised Arabic-script ``query`` (consonants and long vowels, ``abw``) spells the romanised
+    ``listed`` word letter for letter, short vowels left out (``abu``; ``ata`` for ``attia``).
+
+    The skeleton of a short word is one consonant, too little to compare by itself; where each long vowel
+    written stands where the listed word has a vowel, the word is the same.
+    """
+    parts = []
+    for run in re.findall(r"[awy]{2,}|.", _DOUBLE.sub(r"\1", query)):
+        if len(run) == 1:
+            parts.append(_LONG_VOWELS.get(run, re.escape(run)))
+        else:  # ayn and a long vowel (عيسى, aysa) are one vowel of Essa, or each its own (Awad)
+            parts.append("(?:" + "[aeiou]*?".join(_LONG_VOWELS[ch] for ch in run) + "|[aeiouwy]+)")
+    pattern = "[aeiou]*?".join(parts)
+    listed = _DOUBLE.sub(r"\1", _abjad_letters(listed))
+    return re.fullmatch(f"(?:{pattern})[h]?", listed) is not None

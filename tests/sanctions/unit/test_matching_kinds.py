@@ -111,3 +111,53 @@ def test_a_listed_surname_with_other_initials_and_a_contradicting_dob(index_2024
 def test_initials_alone_make_no_hit(index_2024):
     hit = best(index_2024, "V. A. B.", BOUT)
     assert hit is None or hit.score < REVIEW
+
+
+# Listed names written in Greek or Arabic script as a Greek or Arab typist writes them: Greek has no H and
+# writes d as ΝΤ, b as ΜΠ, ch as χ or τσ; Arabic leaves short vowels out and writes an initial vowel as alif
+# or ayn, G as jim or (Gulf and Libyan names) qaf.
+@pytest.mark.parametrize(
+    ("query", "uid", "listed"),
+    [
+        ("Αννίμπαλ Γκαντάφι", 12627, "GADDAFI, Hannibal"),
+        ("Χανίμπαλ Καντάφι", 12627, "GADDAFI, Hannibal"),
+        ("Οσσεΐν Ντεγάν", 27845, "DEHGHAN, Hossein"),
+        ("Γεννάντι Τιμτσένκο", 16666, "TIMCHENKO, Gennady Nikolayevich"),
+        ("Γενναντι Νικολαιεβιχ Τιμχενκο", 16666, "TIMCHENKO, Gennady Nikolayevich"),
+        ("Βλαντιμίρ Πούτιν", 35096, "PUTIN, Vladimir Vladimirovich"),
+        ("Ραμζάν Καντίροφ", 23343, "KADYROV, Ramzan Akhmatovich"),
+        ("أبو يحيى الليبي", 12888, "AL-LIBI, Abu Yahya"),
+        ("أبو زيد دردا", 12632, "DORDA, Abu Zaid"),
+        ("مصعب أبو قرين", 24310, "ABU GREIN, Musab"),
+        ("عقيلة صالح عيسى", 19849, "ESSA, Agila Saleh"),
+        ("علي حسين", 21952, "HUSAYN, 'Ali"),
+    ],
+)
+def test_greek_and_arabic_script_as_they_are_written_reach_review(index_2024, query, uid, listed):
+    hit = best(index_2024, query, uid)
+    assert hit is not None and hit.name == listed and hit.score >= REVIEW, (query, hit)
+    assert any("written in" in r for r in hit.reasons), hit.reasons
+
+
+def test_a_word_cut_short_that_reads_as_pinyin_is_still_a_word_cut_short(index_2024):
+    """PALOMINO splits into pinyin syllables (pa-lo-min-o), but is no Chinese given name: "Palo" is it cut."""
+    hit = best(index_2024, "Jorge Quispe Palo")
+    assert hit is not None and hit.name == "QUISPE PALOMINO, Jorge" and hit.score >= REVIEW, hit
+
+
+def test_a_chinese_given_name_cut_at_a_syllable_stays_another_name(index_2024):
+    """'Jing Liu' is not LIU, Jingping cut short: Jing is a given name of its own."""
+    hit = best(index_2024, "Jing Liu", LIU_JINGPING)
+    assert hit is None or hit.score < REVIEW, hit
+
+
+@pytest.mark.parametrize(
+    ("text", "romanised"),
+    [
+        ("Γαλαουαντζι", "galauanji"),  # ΤΖ is j before ΝΤ is read
+        ("Ριαζαντσεβ", "riazantsev"),
+        ("عيسى", "aysa"),  # an initial ayn is a vowel
+    ],
+)
+def test_script_romanisation(text, romanised):
+    assert normalize_name(text, "person").text == romanised
