@@ -345,6 +345,8 @@ OWED_WORK_MAX_ATTEMPTS = env_int("OWED_WORK_MAX_ATTEMPTS", 8)
 # Webhooks to partners: a short timeout per request, exponential back-off between attempts (base × 2^n,
 # capped), retried for WEBHOOK_RETRY_DAYS; the events stay listed for catching up PARTNER_EVENTS_DAYS.
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Partners' webhook URLs may lead to loopback or private addresses only on a laptop or in the tests.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", "60"))
 WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", str(6 * 3600)))
 WEBHOOK_RETRY_DAYS = float(os.environ.get("WEBHOOK_RETRY_DAYS", "3"))

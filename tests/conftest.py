@@ -14,6 +14,13 @@ from onboarding.services.actors import Actor
 from tests.live import celery_worker, purge_queue
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Webhook receivers in the tests listen on 127.0.0.1, here and in the workers the tests start.
+os.environ["WEBHOOK_ALLOW_PRIVATE_ADDRESSES"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def webhooks_to_loopback(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 
 
 def need(condition: bool, what: str) -> None:
