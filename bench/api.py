@@ -32,12 +32,14 @@ What is measured, in this order:
    the same on both, and what the real create writes besides (audit event, idempotency key, history) is
    printed. ``ratio`` is the real create's requests per second over the floor's (target: at least 0.5).
 3. **Submit**: the API cannot submit on its own: submission needs the merchant agreement, which only the
-   merchant signs, signed in to the portal (a partner hands them a hosted onboarding link; documents are
-   not needed to submit). So between the two timed phases the merchant's part is done, untimed, through
-   the services the merchant's pages call: a link for a verified address, opened, claimed and the
-   agreement signed. Then ``POST /api/v1/applications/{id}/submit`` for every application created in
-   phase 2, with the same concurrency. ``create_submit_rps`` is applications per second through the two
-   partner calls: created ÷ (create seconds + submit seconds).
+   merchant signs, signed in to the portal (documents are not needed to submit). So, for every
+   application created in phase 2, the partner asks for a hosted onboarding link
+   (``POST /api/v1/applications/{id}/onboarding_links``, timed and printed on its own); the merchant's
+   part is then done, untimed, through the services the merchant's pages call: the link opened in an
+   account that has confirmed its address, the application taken into it, the agreement signed. Then
+   ``POST /api/v1/applications/{id}/submit`` for each, with the same concurrency. ``create_submit_rps``
+   is applications per second through the create and the submit: created ÷ (create seconds + submit
+   seconds).
 
 Readable figures first; the last line is one JSON object.
 """
@@ -464,33 +466,42 @@ def create_phase(portal: Portal, secret: str, partner_id: int, requests: int, ro
     return {"totals": totals, "rows_per_create": per_create, "same_application_rows": same, "created": created}
 
 
-def merchant_signs(partner, public_ids: list[str], threads: int) -> float:
-    """What the API cannot do: the merchant opens the partner's hosted onboarding link, signed in with the
-    address it was made for (verified), claims the application and signs the agreement. Untimed."""
+def applicant_email(public_id: str) -> str:
+    return f"owner.{public_id.lower()}@merchant.example"
+
+
+def link_phase(portal: Portal, secret: str, public_ids: list[str], threads: int) -> tuple[dict, list[str]]:
+    """The partner asks for a hosted onboarding link for each application's applicant (the API's part of
+    handing it over). Returns the figures and each link's token, from its URL."""
+    jobs = [("POST", f"/api/v1/applications/{pid}/onboarding_links",
+             json.dumps({"email": applicant_email(pid)}).encode(), api_headers(secret, post=True))
+            for pid in public_ids]  # fmt: skip
+    result = run_load(portal, jobs, threads, 201)
+    del result["times"]
+    tokens = [json.loads(body)["url"].rstrip("/").rsplit("/", 1)[-1] for body in result.pop("bodies")]
+    return result, tokens
+
+
+def merchant_signs(public_ids: list[str], tokens: list[str], threads: int) -> float:
+    """What the API cannot do: the merchant opens the link signed in with the address it was made for
+    (verified), takes the application into their account and signs the agreement, through the services
+    the merchant's pages call. Untimed."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from onboarding.models import Application
     from onboarding.services.actors import Actor
     from onboarding.services.agreements import application_sign_agreement
-    from onboarding.services.onboarding_links import (
-        Outcome,
-        onboarding_link_claim,
-        onboarding_link_create,
-        onboarding_link_exchange,
-    )
+    from onboarding.services.onboarding_links import Outcome, onboarding_link_claim, onboarding_link_exchange
 
     user_model = get_user_model()
 
-    def sign(public_id: str) -> None:
+    def sign(public_id: str, token: str) -> None:
         try:
-            email = f"owner.{public_id.lower()}@merchant.example"
-            application = Application.objects.get(public_id=public_id)
-            _link, url = onboarding_link_create(application=application, email=email, actor=Actor.for_partner(partner))
+            email = applicant_email(public_id)
             user = user_model.objects.create_user(username=email, email=email)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-            exchange = onboarding_link_exchange(token=url.rstrip("/").rsplit("/", 1)[-1], actor=Actor.for_user(user))
+            exchange = onboarding_link_exchange(token=token, actor=Actor.for_user(user))
             if exchange.outcome != Outcome.EXCHANGED:
                 raise SystemExit(f"the onboarding link was {exchange.outcome}")
             application = onboarding_link_claim(link=exchange.link, user=user)
@@ -502,7 +513,7 @@ def merchant_signs(partner, public_ids: list[str], threads: int) -> float:
 
     began = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(sign, public_ids))
+        list(pool.map(sign, public_ids, tokens))
     return time.perf_counter() - began
 
 
@@ -553,7 +564,8 @@ def main() -> None:
         created = create_phase(portal, secret, partner.pk, args.requests, args.rounds, args.threads)
         load_create = [round(x, 1) for x in os.getloadavg()]
         public_ids = created.pop("created")
-        signing = merchant_signs(partner, public_ids, threads=4)
+        linked, tokens = link_phase(portal, secret, public_ids, args.threads)
+        signing = merchant_signs(public_ids, tokens, threads=4)
         submitted = submit_phase(portal, secret, public_ids, args.threads)
         load_submit = [round(x, 1) for x in os.getloadavg()]
     finally:
@@ -589,7 +601,9 @@ def main() -> None:
     for kind, rows in created["rows_per_create"].items():
         print(f"  rows per {kind} create: " + ", ".join(f"{t.removeprefix('onboarding_')} {n:g}"
                                                          for t, n in rows.items()))  # fmt: skip
-    print(f"\nthe merchant's part (link opened, claimed, agreement signed; untimed): {len(public_ids)} "
+    print(f"\nonboarding links: {linked['requests']} requests in {linked['seconds']} s: {linked['rps']}/s; "
+          f"p50 {linked['p50_ms']} ms, p95 {linked['p95_ms']} ms")  # fmt: skip
+    print(f"the merchant's part (link opened, application taken, agreement signed; untimed): {len(public_ids)} "
           f"in {signing:.1f} s")  # fmt: skip
     print(f"submit: {submitted['requests']} requests in {submitted['seconds']} s: {submitted['rps']}/s; p50 "
           f"{submitted['p50_ms']} ms, p95 {submitted['p95_ms']} ms; states answered {submitted['states']}")  # fmt: skip
@@ -609,6 +623,8 @@ def main() -> None:
         "ratio_target": RATIO_TARGET,
         "same_application_rows": created["same_application_rows"],
         "rows_per_create": created["rows_per_create"],
+        "link_rps": linked["rps"],
+        "link_p95_ms": linked["p95_ms"],
         "submit_rps": submitted["rps"],
         "submit_p50_ms": submitted["p50_ms"],
         "submit_p95_ms": submitted["p95_ms"],
