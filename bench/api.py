@@ -38,8 +38,10 @@ What is measured, in this order:
    part is then done, untimed, through the services the merchant's pages call: the link opened in an
    account that has confirmed its address, the application taken into it, the agreement signed. Then
    ``POST /api/v1/applications/{id}/submit`` for each, with the same concurrency. ``create_submit_rps``
-   is applications per second through the create and the submit: created ÷ (create seconds + submit
-   seconds).
+   is applications per second through the create and the submit, one after the other:
+   1 / (1 / create_rps + 1 / submit_rps).
+
+One create on each endpoint and one submit are also run in this process, to count their queries.
 
 Readable figures first; the last line is one JSON object.
 """
@@ -368,7 +370,7 @@ def list_phase(portal: Portal, secret: str, repeats: int) -> dict:
                 raise SystemExit(f"GET {path} answered {status}: {data[:300]}")
             times.append(ms)
         rows = len(json.loads(data)["results"])
-        figures[name] = {"path": path, "rows": rows, **summary(times), **queries_of(path, secret)}
+        figures[name] = {"path": path, "rows": rows, **summary(times), **queries_of("GET", path, secret)}
     return figures
 
 
@@ -386,15 +388,17 @@ class QueryLog:
             self.queries.append(((time.perf_counter() - began) * 1000, sql, params))
 
 
-def queries_of(path: str, secret: str) -> dict:
+def queries_of(method: str, path: str, secret: str, *, body: bytes = b"", expect: int = 200, urlconf=None) -> dict:
     """One request in this process, through Django's test client: its queries and their time."""
+    from django.conf import settings
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
 
+    headers = {k: v for k, v in api_headers(secret, post=method == "POST").items() if k != "Content-Type"}
     log = QueryLog()
-    with connection.execute_wrapper(log):
-        response = Client().get(path, headers={"Authorization": f"Bearer {secret}"})
-    assert response.status_code == 200, response.content[:300]
+    with override_settings(ROOT_URLCONF=urlconf or settings.ROOT_URLCONF), connection.execute_wrapper(log):
+        response = Client().generic(method, path, body, content_type="application/json", headers=headers)
+    assert response.status_code == expect, (path, response.status_code, response.content[:300])
     slowest = max(log.queries, key=lambda q: q[0])
     return {"queries": len(log.queries), "sql_ms": round(sum(q[0] for q in log.queries), 1),
             "slowest_sql": (slowest[1], slowest[2])}  # fmt: skip
@@ -538,7 +542,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--applications", type=int, default=100_000, help="the partner's applications to list")
     parser.add_argument("--requests", type=int, default=600, help="creates on each endpoint (over every round)")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of real and floor creates")
+    parser.add_argument("--rounds", type=int, default=6, help="alternating rounds of real and floor creates")
     parser.add_argument("--threads", type=int, default=16, help="client threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--list-repeats", type=int, default=200, help="requests of each list page")
@@ -566,6 +570,13 @@ def main() -> None:
         public_ids = created.pop("created")
         linked, tokens = link_phase(portal, secret, public_ids, args.threads)
         signing = merchant_signs(public_ids, tokens, threads=4)
+        probe = public_ids.pop()  # submitted in this process, to count its queries
+        queries = {
+            "create": queries_of("POST", "/api/v1/applications", secret, body=payload(-1), expect=201)["queries"],
+            "floor": queries_of("POST", f"/api/floor/partners/{partner.pk}/applications", secret, body=payload(-2),
+                                expect=201, urlconf="bench.api_floor")["queries"],
+            "submit": queries_of("POST", f"/api/v1/applications/{probe}/submit", secret)["queries"],
+        }  # fmt: skip
         submitted = submit_phase(portal, secret, public_ids, args.threads)
         load_submit = [round(x, 1) for x in os.getloadavg()]
     finally:
@@ -574,7 +585,7 @@ def main() -> None:
 
     real, floor = created["totals"]["real"], created["totals"]["floor"]
     ratio = real["rps"] / floor["rps"]
-    create_submit_rps = len(public_ids) / (real["seconds"] + submitted["seconds"])
+    create_submit_rps = 1 / (1 / real["rps"] + 1 / submitted["rps"])
     list_p95 = max(page["p95_ms"] for page in listed.values())
 
     print(f"\nlist over the partner's {listed_over:,} applications, one request at a time ({args.list_repeats} each):")
@@ -597,16 +608,18 @@ def main() -> None:
               f"(rounds: {per_round}); p50 {totals['p50_ms']} ms, p95 {totals['p95_ms']} ms")  # fmt: skip
     verdict = "met" if ratio >= RATIO_TARGET else "missed"
     print(f"  ratio real / floor: {ratio:.2f} (target >= {RATIO_TARGET}: {verdict})")
-    print(f"  the application's rows the same on both: {created['same_application_rows']}")
+    print(f"  the application's rows the same on both: {created['same_application_rows']}; queries per create: "
+          f"real {queries['create']}, floor {queries['floor']}")  # fmt: skip
     for kind, rows in created["rows_per_create"].items():
         print(f"  rows per {kind} create: " + ", ".join(f"{t.removeprefix('onboarding_')} {n:g}"
                                                          for t, n in rows.items()))  # fmt: skip
     print(f"\nonboarding links: {linked['requests']} requests in {linked['seconds']} s: {linked['rps']}/s; "
           f"p50 {linked['p50_ms']} ms, p95 {linked['p95_ms']} ms")  # fmt: skip
-    print(f"the merchant's part (link opened, application taken, agreement signed; untimed): {len(public_ids)} "
+    print(f"the merchant's part (link opened, application taken, agreement signed; untimed): {len(tokens)} "
           f"in {signing:.1f} s")  # fmt: skip
     print(f"submit: {submitted['requests']} requests in {submitted['seconds']} s: {submitted['rps']}/s; p50 "
-          f"{submitted['p50_ms']} ms, p95 {submitted['p95_ms']} ms; states answered {submitted['states']}")  # fmt: skip
+          f"{submitted['p50_ms']} ms, p95 {submitted['p95_ms']} ms; states answered {submitted['states']}; "
+          f"{queries['submit']} queries a submit")  # fmt: skip
     print(f"create and submit: {create_submit_rps:.1f} applications a second through the two partner calls "
           f"({create_submit_rps / floor['rps']:.2f} of the floor's creates)")  # fmt: skip
     print(f"tasks left unconsumed on the benchmark's queue, purged: {purged}")
@@ -623,6 +636,7 @@ def main() -> None:
         "ratio_target": RATIO_TARGET,
         "same_application_rows": created["same_application_rows"],
         "rows_per_create": created["rows_per_create"],
+        "queries": queries,
         "link_rps": linked["rps"],
         "link_p95_ms": linked["p95_ms"],
         "submit_rps": submitted["rps"],
