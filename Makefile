@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 I18N_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=var --ignore=bench --ignore=docs --ignore=tests
 
-.PHONY: run test lint format bench bench-admin bench-activation install migrate demo messages screenshots clean
+.PHONY: run test lint format bench bench-admin bench-activation bench-api install migrate demo messages screenshots clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,3 +70,8 @@ clean:
 # Boarding and terminal activation through the local acquirer (PostgreSQL and Redis; about 4 minutes).
 bench-activation: install
 	$(BIN)/python bench/activation.py
+
+# The partner API: create and submit under load beside a plain DRF floor, and the list over 100,000
+# applications (PostgreSQL and Redis; a database of its own, portal_bench_api, made again; a few minutes).
+bench-api: install
+	$(BIN)/python bench/api.py

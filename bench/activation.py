@@ -41,6 +41,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.own_database import free_port, migrated  # noqa: E402 (after the path is set)
+
 _SERVER = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"))
 # Never the database DATABASE_URL names: this one is dropped.
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL") or urlunsplit(_SERVER._replace(path="/portal_bench_activation"))
@@ -59,25 +61,6 @@ os.environ.update(
     DJANGO_SETTINGS_MODULE="portal.settings",
     LOG_LEVEL="WARNING",
 )
-
-
-def recreate_database() -> None:
-    import psycopg
-
-    parts = urlsplit(DATABASE_URL)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Acquirer:
@@ -337,13 +320,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker processes")
     args = parser.parse_args()
 
-    recreate_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    migrated(DATABASE_URL)
     began = time.monotonic()
     ids = seed(args.merchants, args.terminals)
     print(f"seeded {len(ids)} approved merchants with {args.terminals} terminals each in "

@@ -34,6 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.copy_rows import Copier  # noqa: E402 (after the path is set)
+
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
@@ -102,44 +104,6 @@ def filled_version(cursor) -> str | None:
 # -- the fill -------------------------------------------------------------------------------------
 
 
-class Copier:
-    """Rows written with COPY: the given fields' values (as the database wants them), and every other
-    non-null column filled with its field's default (Django keeps defaults in Python, not in the table)."""
-
-    def __init__(self, cursor):
-        self.cursor = cursor
-
-    @staticmethod
-    def default(field):
-        from django.db.models import JSONField
-
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            return NOW
-        value = field.get_default()
-        return json.dumps(value) if isinstance(field, JSONField) else value
-
-    def copy(self, model, fields: list[str], rows) -> int:
-        given = set(fields)
-        rest = [f for f in model._meta.concrete_fields if f.name not in given and not f.primary_key and not f.null]
-        fixed = tuple(self.default(f) for f in rest)
-        columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
-        columns += "".join(f', "{f.column}"' for f in rest)
-        n = 0
-        with self.cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row((*row, *fixed))
-                n += 1
-        return n
-
-    def next_ids(self, model, count: int) -> range:
-        """Reserve ``count`` primary keys from the model's sequence."""
-        table = model._meta.db_table
-        self.cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
-                            [count])  # fmt: skip
-        ids = [r[0] for r in self.cursor.fetchall()]
-        return range(ids[0], ids[0] + count) if ids == list(range(ids[0], ids[0] + count)) else ids
-
-
 def public_id(rng: random.Random, prefix: str) -> str:
     return f"{prefix}_" + "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", k=20))
 
@@ -187,7 +151,7 @@ def fill() -> dict:
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")  # no history triggers while filling
-        copier = Copier(cursor)
+        copier = Copier(cursor, NOW)
         app_ids = copier.next_ids(Application, APPLICATIONS)
         web_users = copier.next_ids(User, APPLICATIONS)
         users, apps, parties, wallets, results, scores, hits, events = [], [], [], [], [], [], [], []

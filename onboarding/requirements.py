@@ -25,15 +25,17 @@ partner's in the API); a wallet's eligibility reason too, where it is the table'
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onboarding.info_requests import DOCUMENT_PATHS, document_path
-from onboarding.kyc.eligibility import request_eligibility
+from onboarding.kyc.eligibility import request_eligibility, rule_set_current
 from onboarding.kyc.kyc_checks import required_documents
 from onboarding.models import Application, CheckResult, Document, Outcome, WalletRequest
 from onboarding.states import AppState
@@ -166,6 +168,25 @@ def _address_words(code: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------- the selector
 
 
+def _relations(application: Application) -> tuple:
+    """The relations the parts below read, loaded once per call, not once per part: while the application
+    is editable, also what completeness reads (every section and the agreement)."""
+    reads = ("parties", "wallet_requests", "info_requests",
+             Prefetch("documents", queryset=Document.objects.select_related("party")))  # fmt: skip
+    if application.state in EDITABLE:
+        return (*reads, "stores__terminals", "bank_account", "agreement")
+    return (*reads, "stores")
+
+
+def _loaded(application: Application) -> Application:
+    """A copy of ``application`` with its relations loaded (what the caller had loaded is reused). The
+    caller's own instance is left as it was: a service may change these rows after asking."""
+    loaded = copy.copy(application)
+    loaded._prefetched_objects_cache = dict(getattr(application, "_prefetched_objects_cache", {}))
+    prefetch_related_objects([loaded], *_relations(application))
+    return loaded
+
+
 def _paths(application: Application) -> tuple[dict[str, int], dict[str, int]]:
     parties = {p.public_id: i for i, p in enumerate(application.parties.all())}
     stores = {s.public_id: i for i, s in enumerate(application.stores.all())}
@@ -193,7 +214,7 @@ def _document_path(document: Document, parties: dict[str, int]) -> str:
 
 def _documents(application: Application, reqs: Requirements) -> None:
     parties, _stores = _paths(application)
-    for document in application.documents.select_related("party"):
+    for document in application.documents.all():
         path = _document_path(document, parties)
         if document.status in (Document.Status.REJECTED, Document.Status.REVISION_REQUESTED):
             code = "document_rejected" if document.status == Document.Status.REJECTED else "document_revision_requested"
@@ -205,7 +226,7 @@ def _documents(application: Application, reqs: Requirements) -> None:
 
 
 def _information_request(application: Application, reqs: Requirements) -> None:
-    request = application.info_requests.filter(answered_at__isnull=True).first()
+    request = next((r for r in application.info_requests.all() if r.answered_at is None), None)
     if request is None:
         return
     overdue = request.due_at <= timezone.now()
@@ -259,13 +280,13 @@ def _check(result: CheckResult, reqs: Requirements, parties: dict, stores: dict)
                        f"{prefix}.{problem.get('field', 'address_line1')}", reason, fix)  # fmt: skip
 
 
-def _stored_reason(application: Application, request) -> str:
+def _stored_reason(application: Application, request, rule_set) -> str:
     """The reason the check stored on ``request`` (English), in the active language when the table in force
     gives that very reason; else as stored (a later table may say otherwise, and the stored one decided)."""
     reason = request.eligibility_reason
     if not (reason and application.mcc):
         return reason
-    live = request_eligibility(application, request)
+    live = request_eligibility(application, request, rule_set=rule_set())
     limit = WalletRequest._meta.get_field("eligibility_reason").max_length
     return live.reason_in() if (live.outcome, live.reason[:limit]) == (request.eligibility, reason) else reason
 
@@ -274,10 +295,18 @@ def _wallets(application: Application, overall: Requirements) -> list[WalletRequ
     wallets = []
     in_store_paths = [p for p in overall.currently_due if p == "stores" or p.startswith("stores[")]
     editable = application.state in EDITABLE
+    in_force = []
+
+    def rule_set():
+        """The eligibility table in force, read once, and only if a wallet needs it."""
+        if not in_force:
+            in_force.append(rule_set_current())
+        return in_force[0]
+
     for index, request in enumerate(application.wallet_requests.all()):
         if editable and application.mcc:
             # Before submission, straight from the eligibility table: the merchant learns it before the effort.
-            live = request_eligibility(application, request)
+            live = request_eligibility(application, request, rule_set=rule_set())
             status, reason = live.outcome, live.reason_in()
         else:
             status, reason = request.eligibility, None
@@ -285,7 +314,7 @@ def _wallets(application: Application, overall: Requirements) -> list[WalletRequ
         path = f"wallets[{index}]"
         if status == request.Eligibility.INELIGIBLE:
             if reason is None:
-                reason = _stored_reason(application, request)
+                reason = _stored_reason(application, request, rule_set)
             reason = reason or _("This wallet cannot be offered for this business.")
             fix = _("Choose another wallet or channel, or change the business category if it is wrong.")
             reqs.error("wallet_unavailable", path, reason, fix)
@@ -304,6 +333,7 @@ def application_requirements(application: Application) -> ApplicationRequirement
     reqs = Requirements(disabled_reason=DISABLED.get(application.state))
     if application.state in DISABLED:
         return ApplicationRequirements(reqs, [])
+    application = _loaded(application)
     parties, stores = _paths(application)
     if application.state in EDITABLE:
         _missing(application, reqs)

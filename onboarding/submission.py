@@ -8,6 +8,7 @@ The keys never change with the language."""
 
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -78,7 +79,8 @@ def completeness_errors(application: Application) -> dict[str, list[str]]:
     if not wallets:
         errors["wallets"] = [_("Choose at least one wallet.")]
     if any(w.channel == WalletRequest.Channel.IN_STORE for w in wallets):
-        stores = list(application.stores.prefetch_related("terminals"))
+        stores = list(application.stores.all())
+        prefetch_related_objects(stores, "terminals")  # unless the caller loaded them
         if not stores:
             errors["stores"] = [_("Add the store where customers will pay in person.")]
         for index, store in enumerate(stores):

@@ -62,6 +62,11 @@ def _masked_column(model: type[models.Model], name: str) -> str | None:
     return None
 
 
+def masked_columns(section: sections.Section, model: type[models.Model]) -> tuple[str, ...]:
+    """The sensitive fields answers show only by their last four digits: an answer never reads them."""
+    return tuple(f.name for f in section.fields if f.sensitive and _masked_column(model, f.name))
+
+
 @extend_schema_field(OpenApiTypes.BOOL)
 class _Provided(serializers.Field):
     """Whether a write-only value was given (never the value)."""

@@ -218,9 +218,16 @@ def _existing(queryset, items: list[tuple[int, dict, str]], prefix: str, errors:
     return by_id
 
 
+def _rows_of(model: type[models.Model], application: Application):
+    """The application's rows of ``model``: none, and no query, before its first save."""
+    if application.pk is None:
+        return model.objects.none()
+    return model.objects.filter(application_id=application.pk)
+
+
 def _prepare_parties(application: Application, value, errors: FieldErrors) -> list[Party]:
     items = _items(value, "parties", "parties", errors, model=Party)
-    queryset = Party.objects.filter(application_id=application.pk)
+    queryset = _rows_of(Party, application)
     existing = _existing(queryset, items, "parties", errors, _("No such item on this application."))
     parties = []
     for index, item, public_id in items:
@@ -237,7 +244,7 @@ def _prepare_parties(application: Application, value, errors: FieldErrors) -> li
 
 def _prepare_stores(application: Application, value, errors: FieldErrors):
     items = _items(value, "stores", "stores", errors, model=Store)
-    queryset = Store.objects.filter(application_id=application.pk)
+    queryset = _rows_of(Store, application)
     existing = _existing(queryset, items, "stores", errors, _("No such item on this application."))
     stores = []
     for index, item, public_id in items:
@@ -276,8 +283,16 @@ def _prepare_wallets(value, errors: FieldErrors) -> list[WalletRequest]:
     return requests
 
 
-def _save_collection(queryset, keep: list[models.Model], section: str) -> None:
-    removed = queryset.exclude(pk__in=[obj.pk for obj in keep if obj.pk])
+def _save_collection(queryset, keep: list[models.Model], section: str, *, replaces: bool = True) -> None:
+    """Save ``keep`` and delete the rest of ``queryset``; with ``replaces`` false there is no rest (the
+    collection's owner is new in this transaction), so nothing is read or deleted."""
+    if replaces:
+        _delete_removed(queryset.exclude(pk__in=[obj.pk for obj in keep if obj.pk]), section)
+    for obj in keep:
+        obj.save()
+
+
+def _delete_removed(removed, section: str) -> None:
     try:
         with transaction.atomic():
             removed.delete()
@@ -289,8 +304,6 @@ def _save_collection(queryset, keep: list[models.Model], section: str) -> None:
             "%(names)s: records under review are attached, so it cannot be removed; contact us to remove it."
         ) % {"names": blocked}
         raise ValidationFailed(_("Please correct the errors below."), fields={section: [message]}) from exc
-    for obj in keep:
-        obj.save()
 
 
 def _forget_documents_of_removed_parties(application: Application, keep: list[Party]) -> None:
@@ -300,13 +313,14 @@ def _forget_documents_of_removed_parties(application: Application, keep: list[Pa
         Document.objects.filter(application=application, party__in=removed).delete()
 
 
-def _save_wallets(application: Application, requests: list[WalletRequest]) -> None:
+def _save_wallets(application: Application, requests: list[WalletRequest], *, replaces: bool = True) -> None:
     """Requests already on the application keep their row (and the eligibility assessed for it); only
     those no longer wanted go, and only new ones are added, pending until the check assesses them."""
-    existing = {(row.wallet, row.channel): row for row in application.wallet_requests.all()}
+    existing = {(row.wallet, row.channel): row for row in application.wallet_requests.all()} if replaces else {}
     wanted = {(request.wallet, request.channel) for request in requests}
     kept = [row.pk for key, row in existing.items() if key in wanted]
-    application.wallet_requests.exclude(pk__in=kept).delete()
+    if replaces:
+        application.wallet_requests.exclude(pk__in=kept).delete()
     for request in requests:
         if (request.wallet, request.channel) not in existing:
             request.application = application
@@ -332,23 +346,28 @@ def _write(application, *, business, parties, bank_account, stores, wallets) -> 
     wallet_rows = _prepare_wallets(wallets, errors) if wallets is not None else None
     errors.raise_if_any()
 
+    # A new application has no rows to clear, move or remove: its collections are only added.
+    existed = application.pk is not None
     application.save()
     if party_rows is not None:
-        # Clear the control-person flag first so that moving it between parties never trips the constraint.
-        application.parties.filter(is_control_person=True).update(is_control_person=False)
-        _forget_documents_of_removed_parties(application, party_rows)
-        _save_collection(application.parties.all(), party_rows, "parties")
+        if existed:
+            # Clear the control-person flag first so that moving it between parties never trips the constraint.
+            application.parties.filter(is_control_person=True).update(is_control_person=False)
+            _forget_documents_of_removed_parties(application, party_rows)
+        _save_collection(application.parties.all(), party_rows, "parties", replaces=existed)
     if account is not None:
         account.application = application
         account.save()
     if store_rows is not None:
-        _save_collection(application.stores.all(), [store for store, _ in store_rows], "stores")
+        new_stores = {id(store) for store, _ in store_rows if store.pk is None}
+        _save_collection(application.stores.all(), [store for store, _ in store_rows], "stores", replaces=existed)
         for store, terminals in store_rows:
             for terminal in terminals:
                 terminal.store = store
-            _save_collection(TerminalRequest.objects.filter(store=store), terminals, "stores")
+            _save_collection(TerminalRequest.objects.filter(store=store), terminals, "stores",
+                             replaces=id(store) not in new_stores)  # fmt: skip
     if wallet_rows is not None:
-        _save_wallets(application, wallet_rows)
+        _save_wallets(application, wallet_rows, replaces=existed)
 
 
 EXTERNAL_ID_CONSTRAINT = "external_id_unique_per_partner"

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +13,9 @@ from onboarding.services.actors import Actor
 from onboarding.services.events import event_record
 
 KEY_PREFIXES = {PartnerApiKey.Mode.TEST: "sk_test_", PartnerApiKey.Mode.LIVE: "sk_live_"}
+# A key's last use is recorded to the minute: writing it on every request would make every request of a
+# busy key write, and queue for, the same row.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 def hash_secret(secret: str) -> str:
@@ -71,5 +75,7 @@ def partner_authenticate(*, secret: str) -> tuple[Partner, PartnerApiKey] | None
     )
     if key is None:
         return None
-    PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
+        PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
     return key.partner, key

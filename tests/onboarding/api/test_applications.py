@@ -128,6 +128,17 @@ def test_a_json_body_that_is_not_an_object(api):
     assert response.status_code == 400 and response.json()["type"] == "validation_error"
 
 
+def test_the_list_never_decrypts_the_numbers_it_shows_by_their_last_four_digits(api, monkeypatch):
+    from onboarding import crypto
+
+    create(api)
+    decrypted, decrypt = [], crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: decrypted.append(decrypt(token)) or decrypted[-1])
+    listed = api.get("/applications").json()["results"]
+    assert listed[0]["business"]["tax_id_last4"] == "1507" and listed[0]["parties"][0]["date_of_birth_provided"]
+    assert not set(decrypted) & {"462811507", "212543321", "318609912", "482910337765"}
+
+
 def test_list_filters_and_cursor(api, partner_a):
     first = create(api)
     second = api.post("/applications", {"external_id": "crm-9"}).json()

@@ -122,6 +122,32 @@ def test_items_keep_their_ids_when_updated_in_place_and_missing_items_go():
     assert TerminalRequest.objects.filter(public_id=terminal.public_id).exists()
 
 
+def test_a_new_application_cannot_take_over_another_ones_items():
+    other = draft_application()
+    theirs, their_store = other.parties.get(first_name="Wen"), other.stores.get()
+    with pytest.raises(ValidationFailed) as refused:
+        application_create_draft(
+            actor=Actor.for_user(UserFactory()),
+            parties=[{"public_id": theirs.public_id, "first_name": "Wen"}],
+            stores=[{"public_id": their_store.public_id, "name": "Mott St."}],
+        )
+    assert {"parties[0].public_id", "stores[0].public_id"} <= set(refused.value.fields)
+    assert Party.objects.get(pk=theirs.pk).application_id == other.pk and other.parties.count() == 2
+
+
+def test_a_store_added_by_an_update_gets_its_terminals_and_the_others_keep_theirs():
+    application = draft_application()
+    store = application.stores.get()
+    kept = {"public_id": store.public_id, "terminals": [{"public_id": store.terminals.get().public_id}]}
+    added = {**valid_draft()["stores"][0], "name": "Grand Street",
+             "terminals": [{"device_type": "stripe_s700"}, {"device_type": "bbpos_wisepos_e"}]}  # fmt: skip
+    application_update_draft(application=application, actor=Actor.for_user(application.applicant),
+                             stores=[kept, added])  # fmt: skip
+    assert store.terminals.count() == 1
+    assert sorted(application.stores.get(name="Grand Street").terminals.values_list("device_type", flat=True)) == [
+        "bbpos_wisepos_e", "stripe_s700"]  # fmt: skip
+
+
 def test_moving_the_control_person_between_parties():
     application = draft_application()
     actor = Actor.for_user(application.applicant)

@@ -1,6 +1,9 @@
 """Partner API keys: shown once, stored as a hash, prefixed by mode, revocable."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from onboarding.models import PartnerApiKey
 from onboarding.services.actors import Actor
@@ -25,6 +28,19 @@ def test_a_key_is_shown_once_and_stored_only_as_a_hash():
     assert partner_authenticate(secret=secret + "x") is None
     assert partner_authenticate(secret="sk_test_" + secret[8:]) is None
     assert PartnerApiKey.objects.get(pk=key.pk).last_used_at is not None
+
+
+def test_a_keys_last_use_is_recorded_to_the_minute():
+    partner = partner_create(actor=Actor.system("t"), name="Busy ISO", kind="iso")
+    key, secret = partner_api_key_create(partner=partner, actor=Actor.system("t"), mode="test")
+    partner_authenticate(secret=secret)
+    first = PartnerApiKey.objects.get(pk=key.pk).last_used_at
+    partner_authenticate(secret=secret)
+    assert PartnerApiKey.objects.get(pk=key.pk).last_used_at == first
+    earlier = timezone.now() - timedelta(minutes=2)
+    PartnerApiKey.objects.filter(pk=key.pk).update(last_used_at=earlier)
+    partner_authenticate(secret=secret)
+    assert PartnerApiKey.objects.get(pk=key.pk).last_used_at > earlier + timedelta(minutes=1)
 
 
 def test_a_revoked_key_no_longer_works():
