@@ -316,6 +316,15 @@ def _units(side: _Side) -> tuple[list[tuple[str, tuple[int, ...]]], list[tuple[s
     return singles, glued
 
 
+def _glued(glued, singles):
+    """Each pair of words written together beside each single word of the other name that could be it."""
+    by_initial = _by_initial(singles) if glued else {}
+    for text, idx in glued:
+        for other, other_idx in by_initial.get(text[0], ()):
+            if abs(len(text) - len(other)) <= 3:
+                yield text, idx, other, other_idx
+
+
 def _by_initial(units: list[tuple[str, tuple[int, ...]]]) -> dict[str, list[tuple[str, tuple[int, ...]]]]:
     grouped: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
     for unit in units:
@@ -335,22 +344,8 @@ def _assign(q: _Side, lst: _Side, reasons: list[str], vocabulary: frozenset[str]
     ]
     # A pair written together is compared only with a single word of the same first letter and a similar
     # length (on a long business name, comparing every pair with every word is most of the time spent).
-    if q_glued:
-        listed_by_initial = _by_initial(l_singles)
-        candidates += [
-            (q_text, q_idx, l_text, l_idx)
-            for q_text, q_idx in q_glued
-            for l_text, l_idx in listed_by_initial.get(q_text[0], ())
-            if abs(len(q_text) - len(l_text)) <= 3
-        ]
-    if l_glued:
-        query_by_initial = _by_initial(q_singles)
-        candidates += [
-            (q_text, q_idx, l_text, l_idx)
-            for l_text, l_idx in l_glued
-            for q_text, q_idx in query_by_initial.get(l_text[0], ())
-            if abs(len(q_text) - len(l_text)) <= 3
-        ]
+    candidates += _glued(q_glued, l_singles)
+    candidates += [(q_text, q_idx, l_text, l_idx) for l_text, l_idx, q_text, q_idx in _glued(l_glued, q_singles)]
     for q_text, q_idx, l_text, l_idx in candidates:
         sim, why = compare(q_text, l_text)
         if why in _TYPO_KINDS and q_text in vocabulary:
